@@ -1,0 +1,188 @@
+"""Monte Carlo forecast: sampling window, quantile direction, determinism, edge cases."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from data.metrics.forecast import (
+    MAX_DAYS,
+    Forecast,
+    daily_counts,
+    days_needed,
+    forecast_from_samples,
+    how_many,
+    when,
+)
+
+AS_OF = datetime(2026, 1, 1, tzinfo=UTC)
+CONF = (0.5, 0.85, 0.95)
+
+
+def ts(text: str) -> pd.Timestamp:
+    return pd.Timestamp(text)
+
+
+# --- daily samples -------------------------------------------------------------------
+
+
+def test_daily_counts_at_midnight_are_utc_calendar_days() -> None:
+    done = [
+        ts("2025-12-29T00:00:00+00:00"),  # first instant of bucket 0
+        ts("2025-12-29T23:59:59+00:00"),  # last second of bucket 0
+        ts("2025-12-31T03:00:00+05:30"),  # 2025-12-30T21:30Z -> bucket 1
+        ts("2025-12-31T23:59:59+00:00"),  # bucket 2
+    ]
+    assert daily_counts(done, AS_OF, 3).tolist() == [2, 1, 1]
+
+
+def test_daily_counts_ignore_outside_window_and_not_completed() -> None:
+    done = [
+        ts("2025-12-28T23:59:59+00:00"),  # before the window start
+        ts("2026-01-01T00:00:00+00:00"),  # at as_of: the end is exclusive
+        None,
+        pd.NaT,
+        ts("2025-12-30T12:00:00+00:00"),
+    ]
+    assert daily_counts(done, AS_OF, 3).tolist() == [0, 1, 0]
+
+
+def test_daily_counts_slide_with_an_as_of_that_is_not_midnight() -> None:
+    as_of = datetime(2026, 1, 1, 10, tzinfo=UTC)  # buckets start at 10:00 UTC
+    done = pd.Series(
+        pd.to_datetime(
+            ["2025-12-29T10:00:00Z", "2025-12-30T09:59:59Z", "2025-12-30T10:00:00Z",
+             "2026-01-01T09:59:59Z"],
+            utc=True,
+        )
+    )
+    counts = daily_counts(done, as_of, 3)
+    assert counts.tolist() == [2, 1, 1]
+    assert counts.dtype == np.int64
+
+
+def test_daily_counts_include_zero_days() -> None:
+    assert daily_counts([], AS_OF, 90).tolist() == [0] * 90
+
+
+# --- how many ------------------------------------------------------------------------
+
+
+def test_constant_samples_give_exact_totals() -> None:
+    assert how_many([2] * 10, 14) == {0.5: 28, 0.85: 28, 0.95: 28}
+
+
+def test_how_many_reads_at_least_x_items() -> None:
+    # One day, P(1 item) = 0.75: "at least 1" holds with 50% confidence, not with 85%.
+    assert how_many([0, 1, 1, 1], 1, CONF) == {0.5: 1, 0.85: 0, 0.95: 0}
+
+
+def test_how_many_figure_is_met_by_at_least_c_of_trials() -> None:
+    samples = np.array([0, 0, 1, 3, 5])
+    figures = how_many(samples, 14, CONF, trials=4000, seed=9)
+    totals = np.random.default_rng(9).choice(samples, size=(4000, 14)).sum(axis=1)
+    for c, figure in figures.items():
+        assert (totals >= figure).mean() >= c
+        assert (totals >= figure + 1).mean() < c  # and it is the largest such figure
+
+
+def test_how_many_is_deterministic_per_seed() -> None:
+    samples = [0, 1, 4, 0, 2, 7, 0]
+    assert how_many(samples, 30, seed=5) == how_many(samples, 30, seed=5)
+
+
+@pytest.mark.parametrize(("samples", "days"), [([], 14), ([3, 1], 0), ([3, 1], -1)])
+def test_how_many_without_samples_or_days_is_zero(samples: list[int], days: int) -> None:
+    assert how_many(samples, days) == {0.5: 0, 0.85: 0, 0.95: 0}
+
+
+def test_negative_samples_are_rejected() -> None:
+    with pytest.raises(ValueError, match="negative"):
+        how_many([1, -1], 5)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(0, 20), min_size=1, max_size=30), st.integers(1, 40))
+def test_how_many_shrinks_with_confidence_and_stays_in_bounds(
+    samples: list[int], days: int
+) -> None:
+    figures = how_many(samples, days, CONF, trials=500, seed=1)
+    assert figures[0.5] >= figures[0.85] >= figures[0.95]
+    assert min(samples) * days <= figures[0.95] <= figures[0.5] <= max(samples) * days
+
+
+# --- when ----------------------------------------------------------------------------
+
+
+def test_constant_samples_give_exact_date() -> None:
+    assert when([2] * 5, 10, AS_OF) == dict.fromkeys(CONF, datetime(2026, 1, 6, tzinfo=UTC))
+
+
+def test_when_reads_done_by_this_date() -> None:
+    # Days to the first item are geometric with p = 0.75:
+    # P(<= 1 d) = 0.75, P(<= 2 d) = 0.9375, P(<= 3 d) = 0.984.
+    assert days_needed([0, 1, 1, 1], 1, CONF) == {0.5: 1, 0.85: 2, 0.95: 3}
+    assert when([0, 1, 1, 1], 1, AS_OF)[0.85] == AS_OF + timedelta(days=2)
+
+
+@pytest.mark.parametrize("samples", [[0] * 90, []])
+def test_zero_throughput_gives_no_date(samples: list[int]) -> None:
+    assert when(samples, 5, AS_OF) == dict.fromkeys(CONF)
+
+
+def test_nothing_left_to_do_is_done_now() -> None:
+    assert when([0, 0], 0, AS_OF) == dict.fromkeys(CONF, AS_OF)
+
+
+def test_beyond_ten_years_gives_no_date() -> None:
+    # One item per 90 days: 50 items take about 4,500 days, beyond MAX_DAYS.
+    assert days_needed([0] * 89 + [1], 50) == dict.fromkeys(CONF)
+
+
+def test_slow_throughput_is_simulated_across_chunks() -> None:
+    # Ten items at p = 1/90 per day: negative binomial, mean 900 d, median ~870 d.
+    days = days_needed([0] * 89 + [1], 10, CONF)
+    assert 780 < days[0.5] < 960
+    assert days[0.5] < days[0.85] < days[0.95] <= MAX_DAYS
+
+
+def test_when_is_deterministic_and_seed_matters() -> None:
+    samples = [0, 1, 4, 0, 2, 7, 0]
+    assert days_needed(samples, 60, seed=3) == days_needed(samples, 60, seed=3)
+    runs = {tuple(days_needed(samples, 60, (0.6,), trials=200, seed=s).values()) for s in
+            range(6)}
+    assert len(runs) > 1
+
+
+# --- the result object ---------------------------------------------------------------
+
+
+def test_forecast_from_samples_to_json() -> None:
+    result = forecast_from_samples([2] * 90, AS_OF, horizons=(14,), items=(10,), trials=100)
+    assert isinstance(result, Forecast)
+    assert result.to_json() == {
+        "sample_days": 90,
+        "completed_in_window": 180,
+        "mean_per_day": 2.0,
+        "trials": 100,
+        "seed": 20231,
+        "confidences": [0.5, 0.85, 0.95],
+        "how_many": {"14": {"0.5": 28, "0.85": 28, "0.95": 28}},
+        "when": {"10": dict.fromkeys(("0.5", "0.85", "0.95"), "2026-01-06T00:00:00+00:00")},
+        "days_needed": {"10": {"0.5": 5, "0.85": 5, "0.95": 5}},
+    }
+
+
+def test_forecast_is_frozen_and_repeatable() -> None:
+    samples = np.random.default_rng(0).poisson(1.3, 90)
+    first = forecast_from_samples(samples, AS_OF)
+    assert first.to_json() == forecast_from_samples(samples, AS_OF).to_json()
+    with pytest.raises(AttributeError):
+        first.seed = 1  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        first.how_many[14] = {}  # type: ignore[index]
