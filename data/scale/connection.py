@@ -1,0 +1,37 @@
+"""Where team mode finds Redis: the ``REDIS_URL`` environment variable.
+
+Terms:
+
+- *Redis URL*: ``redis://[:password@]host:port/db`` (or ``rediss://`` for TLS), as
+  understood by redis-py's ``Redis.from_url``. It may hold a password, so it is never
+  logged or put into an error message.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from functools import lru_cache
+
+import redis
+
+REDIS_URL_VARIABLE = "REDIS_URL"
+
+
+def redis_url(env: Mapping[str, str] | None = None) -> str | None:
+    """The configured Redis URL, or None when team mode is off (unset or blank)."""
+    value = (os.environ if env is None else env).get(REDIS_URL_VARIABLE, "").strip()
+    return value or None
+
+
+@lru_cache(maxsize=8)
+def connect(url: str) -> redis.Redis:
+    """One client (and connection pool) per URL and process.
+
+    redis-py's pool notices a fork and opens fresh sockets in the child, so the cached
+    client is safe under gunicorn's and Celery's pre-fork workers. Replies are decoded
+    to ``str`` because every value stored here is text.
+    """
+    return redis.Redis.from_url(
+        url, decode_responses=True, socket_connect_timeout=5, health_check_interval=30
+    )

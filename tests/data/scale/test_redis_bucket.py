@@ -1,0 +1,155 @@
+"""The shared token bucket against a real redis-server, across real processes."""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+
+import pytest
+import redis
+
+from configuration.settings import JiraSettings, RateLimit
+from data.scale.redis_bucket import RedisTokenBucket, bucket_key
+
+pytestmark = pytest.mark.redis
+
+KEY = "jdm:bucket:test"
+
+
+class RecordingSleep:
+    """A sleep that records what it was asked and returns at once."""
+
+    def __init__(self) -> None:
+        self.calls: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)
+
+
+def _bucket(url: str, capacity: int, per_seconds: float, **kwargs: object) -> RedisTokenBucket:
+    return RedisTokenBucket(redis.Redis.from_url(url), KEY, capacity, per_seconds, **kwargs)
+
+
+def test_full_bucket_lets_a_burst_through_then_reserves_debt(redis_url: str) -> None:
+    sleep = RecordingSleep()
+    bucket = _bucket(redis_url, 2, 10.0, sleep=sleep)  # refills 0.2 tokens per second
+    assert bucket.acquire() == 0.0
+    assert bucket.acquire() == 0.0
+    assert bucket.acquire() == pytest.approx(5.0, abs=0.1)
+    assert bucket.acquire() == pytest.approx(10.0, abs=0.1)
+    assert bucket.available() == pytest.approx(-2.0, abs=0.05)
+
+
+def test_two_objects_on_one_key_share_the_budget(redis_url: str) -> None:
+    first, second = _bucket(redis_url, 3, 30.0), _bucket(redis_url, 3, 30.0)
+    for _ in range(3):
+        first.acquire()
+    assert second.available() == pytest.approx(0.0, abs=0.05)
+
+
+def test_pause_empties_the_bucket_and_reports_the_time_left(redis_url: str) -> None:
+    now = 1000.0
+    bucket = _bucket(redis_url, 5, 1.0, clock=lambda: now)
+    bucket.pause_until(now + 30.0)
+    assert bucket.available() < 0.05  # emptied; only what refilled since then is back
+    assert bucket.paused_for() == pytest.approx(30.0, abs=0.1)
+    bucket.pause_until(now + 1.0)  # an earlier deadline never shortens a pause
+    assert bucket.paused_for() == pytest.approx(30.0, abs=0.1)
+
+
+def test_script_is_reloaded_after_the_server_forgets_it(redis_url: str) -> None:
+    client = redis.Redis.from_url(redis_url)
+    bucket = RedisTokenBucket(client, KEY, 5, 1.0)
+    bucket.acquire()
+    client.script_flush()
+    assert bucket.acquire() == 0.0
+    assert bucket.available() == pytest.approx(3.0, abs=0.1)
+
+
+def test_more_tokens_than_capacity_is_refused(redis_url: str) -> None:
+    with pytest.raises(ValueError, match="cannot take 3"):
+        _bucket(redis_url, 2, 1.0).acquire(3)
+
+
+@pytest.mark.parametrize(
+    ("url_a", "url_b", "same"),
+    [
+        ("https://acme.atlassian.net", "https://acme.atlassian.net/", True),
+        ("https://acme.atlassian.net", "https://ACME.atlassian.net", True),
+        ("https://acme.atlassian.net", "https://other.atlassian.net", False),
+    ],
+)
+def test_bucket_key_is_one_per_site_and_hides_the_url(url_a: str, url_b: str, same: bool) -> None:
+    assert (bucket_key(url_a) == bucket_key(url_b)) is same
+    assert "acme" not in bucket_key(url_a)
+
+
+def test_for_jira_sizes_the_bucket_from_rate_limit(redis_url: str) -> None:
+    jira = JiraSettings(url="https://acme.atlassian.net", rate_limit=RateLimit(7, 2.0))
+    bucket = RedisTokenBucket.for_jira(redis.Redis.from_url(redis_url), jira)
+    assert (bucket.capacity, bucket.per_seconds) == (7, 2.0)
+    assert bucket.key == bucket_key("https://acme.atlassian.net")
+
+
+# --- across processes -----------------------------------------------------------------
+
+
+def _acquire_many(url: str, limit: tuple[int, float], count: int, start, out) -> None:
+    bucket = _bucket(url, *limit)
+    start.wait()
+    stamps = []
+    for _ in range(count):
+        bucket.acquire()
+        stamps.append(time.time())
+    out.put(stamps)
+
+
+def _excess_over_limit(stamps: list[float], capacity: int, rate: float) -> float:
+    """The most requests any time window holds beyond ``capacity + rate * width``."""
+    stamps = sorted(stamps)
+    return max(
+        (j - i + 1) - (capacity + rate * (stamps[j] - stamps[i]))
+        for i in range(len(stamps))
+        for j in range(i, len(stamps))
+    )
+
+
+def test_three_processes_together_stay_within_the_limit(redis_url: str) -> None:
+    capacity, per_seconds, each = 10, 0.5, 15  # 20 requests/s; 45 requests need >= 1.75 s
+    ctx = multiprocessing.get_context("spawn")
+    start, out = ctx.Event(), ctx.Queue()
+    args = (redis_url, (capacity, per_seconds), each, start, out)
+    workers = [ctx.Process(target=_acquire_many, args=args) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    time.sleep(0.5)  # let every process import and connect before the gun
+    began = time.time()
+    start.set()
+    stamps = [stamp for _ in workers for stamp in out.get(timeout=60)]
+    for worker in workers:
+        worker.join(timeout=10)
+    assert len(stamps) == 45
+    # One token of slack: a stamp is taken just after acquire returns, not at the reservation.
+    assert _excess_over_limit(stamps, capacity, capacity / per_seconds) <= 1.0
+    assert max(stamps) - began >= (45 - capacity) / (capacity / per_seconds) - 0.05
+
+
+def _pause(url: str, seconds: float, done) -> None:
+    bucket = _bucket(url, 100, 1.0)
+    bucket.pause_until(time.monotonic() + seconds)
+    done.set()
+
+
+def test_a_pause_set_by_one_process_holds_every_other_process(redis_url: str) -> None:
+    ctx = multiprocessing.get_context("spawn")
+    done = ctx.Event()
+    pauser = ctx.Process(target=_pause, args=(redis_url, 1.5, done))
+    pauser.start()
+    assert done.wait(timeout=30)
+    pauser.join(timeout=10)
+    bucket = _bucket(redis_url, 100, 1.0)
+    began = time.monotonic()
+    waited = bucket.acquire()
+    elapsed = time.monotonic() - began
+    assert 0.5 < waited <= 1.5
+    assert elapsed == pytest.approx(waited, abs=0.2)
