@@ -1,0 +1,233 @@
+"""The JIRA client: everything the dashboard asks of JIRA, for Cloud and Data Center.
+
+Terms:
+
+- *flavor*: ``cloud`` (REST API 3, ``nextPageToken`` search) or ``datacenter``
+  (REST API 2, ``startAt``/``total`` search), from ``jira.flavor``.
+- *raw issue*: an issue exactly as JIRA's search returns it (``id``, ``key``,
+  ``fields``, ``changelog``), except that its changelog is always complete.
+- *expected*: how many issues a search will return, for progress bars: the
+  approximate count on Cloud, ``total`` on Data Center; None if JIRA cannot say.
+- *progress*: ``progress(fetched, expected)``, called before the first page and
+  after every page. *cancel*: ``cancel() -> bool``, checked before every request;
+  True stops the fetch with :class:`JiraCancelled`.
+
+Every request, whatever it is for, takes a token from one shared rate limiter and
+follows :mod:`data.jira.retry`. The token never appears in logs, messages or reprs.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+import requests
+
+from configuration.errors import ConfigError, JiraNotFound
+from configuration.redaction import register_secret
+from configuration.settings import JiraSettings
+from data.jira.changelog import ChangelogCompleter
+from data.jira.paging import CLOUD_SEARCH, DC_SEARCH, Page, cloud_pages, datacenter_pages
+from data.jira.retry import RetryPolicy
+from data.jira.token_bucket import RateLimiter, TokenBucket
+from data.jira.transport import BasicAuth, BearerAuth, Cancel, JiraTransport
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, "int | None"], None]
+API = {"cloud": "/rest/api/3", "datacenter": "/rest/api/2"}
+CLOUD_COUNT = "/rest/api/3/search/approximate-count"
+DEFAULT_POLICY = RetryPolicy()
+
+
+@dataclass(frozen=True)
+class ConnectionInfo:
+    """What a successful connection test learned about the server and the user."""
+
+    user_display_name: str
+    server_title: str
+    server_version: str
+    deployment_type: str  # "Cloud", "Server" or "DataCenter", as JIRA names it
+
+
+def _auth_for(jira: JiraSettings) -> tuple[requests.auth.AuthBase, str]:
+    """The requests auth object and its label for messages; ConfigError if incomplete."""
+    if not jira.token:
+        raise ConfigError("no token is set (set it or the JIRA_API_TOKEN variable).", "jira.token")
+    if jira.auth == "bearer":
+        return BearerAuth(jira.token), "a bearer Personal Access Token"
+    if not jira.email:
+        raise ConfigError("basic auth needs the account's email address.", "jira.email")
+    return BasicAuth(jira.email, jira.token), f"basic auth as {jira.email}"
+
+
+class JiraClient:
+    """A client for one JIRA. Use as a context manager, or call ``close()``."""
+
+    def __init__(
+        self,
+        jira: JiraSettings,
+        *,
+        session: requests.Session | None = None,
+        bucket: RateLimiter | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
+        wall_clock: Callable[[], float] = time.time,
+        policy: RetryPolicy = DEFAULT_POLICY,
+    ) -> None:
+        if not jira.url:
+            raise ConfigError("is not set; it should look like https://your-domain.atlassian.net.",
+                              "jira.url")
+        auth, label = _auth_for(jira)
+        register_secret(jira.token)  # so that no log line anywhere can show it
+        self._owns_session = session is None
+        self._session = session or requests.Session()
+        self._session.headers.setdefault("Accept", "application/json")
+        limit = jira.rate_limit
+        self.bucket = bucket or TokenBucket(
+            limit.requests, limit.per_seconds, clock=clock, sleep=sleep
+        )
+        self._jira = jira
+        self._api = API[jira.flavor]
+        self._transport = JiraTransport(
+            jira.url, auth=auth, auth_label=label, flavor=jira.flavor,
+            timeout=jira.timeout_seconds, session=self._session, limiter=self.bucket,
+            policy=policy, clock=clock, wall_clock=wall_clock, rng=rng or random.Random(),
+            secrets=(jira.token or "",),
+        )
+        self._changelogs = ChangelogCompleter(self._transport, jira.flavor)
+
+    def __repr__(self) -> str:
+        return f"JiraClient(url={self._transport.base_url!r}, flavor={self._jira.flavor!r})"
+
+    @property
+    def requests_made(self) -> int:
+        """HTTP requests sent so far, retries included."""
+        return self._transport.requests_made
+
+    @property
+    def rate_limited(self) -> int:
+        """429 answers received so far."""
+        return self._transport.rate_limited
+
+    # -- discovery -----------------------------------------------------------------
+
+    def _get(self, resource: str) -> Any:
+        return self._transport.request("GET", f"{self._api}/{resource}")
+
+    def myself(self) -> dict:
+        """The authenticated user (``/myself``)."""
+        return self._get("myself")
+
+    def server_info(self) -> dict:
+        """Server title, version and deployment type (``/serverInfo``)."""
+        return self._get("serverInfo")
+
+    def fields(self) -> list[dict]:
+        """Every field, system and custom (``/field``)."""
+        return self._get("field")
+
+    def statuses(self) -> list[dict]:
+        """Every status with its ``statusCategory`` (``/status``)."""
+        return self._get("status")
+
+    def issue_types(self) -> list[dict]:
+        """Every issue type (``/issuetype``)."""
+        return self._get("issuetype")
+
+    def test_connection(self) -> ConnectionInfo:
+        """Check URL and credentials; raises the typed JiraError that explains a failure."""
+        user, server = self.myself(), self.server_info()
+        return ConnectionInfo(
+            user_display_name=str(user.get("displayName") or user.get("name") or ""),
+            server_title=str(server.get("serverTitle") or ""),
+            server_version=str(server.get("version") or ""),
+            deployment_type=str(server.get("deploymentType") or ""),
+        )
+
+    # -- counting ------------------------------------------------------------------
+
+    def count(self, jql: str, *, cancel: Cancel | None = None) -> int | None:
+        """How many issues match ``jql`` (approximate on Cloud); None if JIRA cannot say."""
+        if self._jira.flavor == "datacenter":
+            body = {"jql": jql, "startAt": 0, "maxResults": 0, "fields": ["id"]}
+            answer = self._transport.request("POST", DC_SEARCH, body=body, cancel=cancel)
+            return int(answer.get("total") or 0)
+        try:
+            answer = self._transport.request(
+                "POST", CLOUD_COUNT, body={"jql": jql}, cancel=cancel
+            )
+        except JiraNotFound:  # an older Cloud without the count endpoint
+            return None
+        return int(answer.get("count") or 0)
+
+    def validate_jql(self, jql: str) -> int:
+        """The number of matching issues; JiraQueryError with JIRA's text if the JQL is bad.
+
+        When Cloud cannot count, the JQL is validated with a one-issue search and the
+        result (0 or 1) is only a lower bound.
+        """
+        counted = self.count(jql)
+        if counted is not None:
+            return counted
+        body = {"jql": jql, "fields": ["id"], "maxResults": 1}
+        answer = self._transport.request("POST", CLOUD_SEARCH, body=body)
+        return len(answer.get("issues") or ())
+
+    # -- search --------------------------------------------------------------------
+
+    def iter_pages(
+        self, jql: str, fields: Sequence[str], *, cancel: Cancel | None = None
+    ) -> Iterator[Page]:
+        """Pages of raw issues with complete changelogs, in JIRA's order."""
+        pager = cloud_pages if self._jira.flavor == "cloud" else datacenter_pages
+        for page in pager(self._transport, jql, fields, self._jira.page_size, cancel):
+            yield Page(self._changelogs.complete(page.issues, cancel), page.total)
+
+    def search(
+        self,
+        jql: str,
+        fields: Sequence[str],
+        *,
+        progress: Progress | None = None,
+        cancel: Cancel | None = None,
+    ) -> list[dict]:
+        """Every issue matching ``jql`` once, each with its complete changelog."""
+        started, requests_before = time.perf_counter(), self.requests_made
+        expected = self.count(jql, cancel=cancel) if self._jira.flavor == "cloud" else None
+        if progress is not None:
+            progress(0, expected)
+        found: dict[str, dict] = {}  # by issue id: a moving result set may repeat one
+        for page in self.iter_pages(jql, fields, cancel=cancel):
+            expected = page.total if page.total is not None else expected
+            found.update((str(issue.get("id")), issue) for issue in page.issues)
+            if progress is not None:
+                progress(len(found), expected)
+        log.info(
+            "JIRA search: %d issues in %.1f s with %d requests",
+            len(found), time.perf_counter() - started, self.requests_made - requests_before,
+        )
+        return list(found.values())
+
+    # -- lifecycle -----------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the HTTP session if this client created it."""
+        if self._owns_session:
+            self._session.close()
+
+    def __enter__(self) -> JiraClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

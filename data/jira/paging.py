@@ -1,0 +1,88 @@
+"""Paging through JIRA search results, one flavor each.
+
+Terms:
+
+- *page*: one search answer, ``Page.issues`` as JIRA sent them (changelogs may
+  still be truncated; :mod:`data.jira.changelog` completes them).
+- *Cloud paging*: ``POST /rest/api/3/search/jql`` with ``jql``, ``fields``,
+  ``expand: "changelog"`` and ``maxResults``; the answer's ``nextPageToken`` is sent
+  back until none comes (or ``isLast`` is true). Cloud gives no total here; the
+  expected count comes from ``/search/approximate-count`` instead. The old
+  ``/rest/api/3/search`` answers 410 on Cloud and is never called.
+- *Data Center paging*: ``POST /rest/api/2/search`` with ``startAt``/``maxResults``;
+  ``total`` in each answer says how many match. The server may return fewer issues
+  than asked (it caps ``maxResults``), so the next ``startAt`` counts what arrived.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from configuration.errors import JiraBadResponse
+from data.jira.transport import Cancel, JiraTransport
+
+CLOUD_SEARCH = "/rest/api/3/search/jql"
+DC_SEARCH = "/rest/api/2/search"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of raw issues; ``total`` is JIRA's count when the flavor gives one."""
+
+    issues: list[dict[str, Any]]
+    total: int | None
+
+
+def cloud_pages(
+    transport: JiraTransport,
+    jql: str,
+    fields: Sequence[str],
+    page_size: int,
+    cancel: Cancel | None = None,
+) -> Iterator[Page]:
+    """Every page of a Cloud search, following ``nextPageToken``."""
+    body: dict[str, Any] = {
+        "jql": jql,
+        "fields": list(fields),
+        "expand": "changelog",
+        "maxResults": page_size,
+    }
+    seen_tokens: set[str] = set()
+    while True:
+        answer = transport.request("POST", CLOUD_SEARCH, body=body, cancel=cancel) or {}
+        yield Page(list(answer.get("issues") or ()), None)
+        token = answer.get("nextPageToken")
+        if not token or answer.get("isLast"):
+            return
+        if token in seen_tokens:  # a server bug would otherwise loop forever
+            raise JiraBadResponse("JIRA repeated a search page token; the search cannot finish.")
+        seen_tokens.add(token)
+        body = {**body, "nextPageToken": token}
+
+
+def datacenter_pages(
+    transport: JiraTransport,
+    jql: str,
+    fields: Sequence[str],
+    page_size: int,
+    cancel: Cancel | None = None,
+) -> Iterator[Page]:
+    """Every page of a Data Center search, advancing ``startAt``."""
+    start = 0
+    while True:
+        body = {
+            "jql": jql,
+            "fields": list(fields),
+            "expand": ["changelog"],
+            "startAt": start,
+            "maxResults": page_size,
+        }
+        answer = transport.request("POST", DC_SEARCH, body=body, cancel=cancel) or {}
+        issues = list(answer.get("issues") or ())
+        total = int(answer.get("total") or 0)
+        yield Page(issues, total)
+        start += len(issues)
+        if not issues or start >= total:
+            return

@@ -1,0 +1,128 @@
+"""Client-side pacing of JIRA requests: a thread-safe token bucket.
+
+Terms:
+
+- *token*: the right to send one HTTP request. Every request the client makes
+  (search pages, changelog pages, discovery calls) takes one.
+- *capacity*: the most tokens the bucket holds, i.e. the largest burst. It starts
+  full. Tokens refill continuously at ``capacity / per_seconds`` per second, so a
+  bucket configured like the server's own limit never sends faster than it allows.
+- *reservation*: an acquirer that finds too few tokens takes them anyway (the
+  balance goes negative) and sleeps until the refill has paid that debt. Waits are
+  therefore computed once, first come first served, and nobody has to be woken up:
+  that is why a plain lock suffices and no condition variable is needed.
+- *pause*: ``pause_until(deadline)`` makes every acquirer wait until ``deadline``
+  (on the bucket's clock). The client calls it on ``Retry-After`` and on back-off so
+  that all threads sharing the bucket stop together, not only the one that was told.
+  A pause also empties the bucket, since the server's own budget is spent.
+
+``RateLimiter`` is the small interface the client depends on, so that a
+Redis-backed bucket can replace this one in multi-process deployments.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Protocol
+
+
+class RateLimiter(Protocol):
+    """What the JIRA client needs from a rate limiter."""
+
+    def acquire(self, tokens: int = 1) -> float:
+        """Block until ``tokens`` may be spent; return the seconds waited."""
+        ...
+
+    def pause_until(self, deadline: float) -> None:
+        """Make every acquirer wait until ``deadline`` (on the limiter's clock)."""
+        ...
+
+    def available(self) -> float:
+        """Tokens that could be spent right now (negative while in debt)."""
+        ...
+
+
+class TokenBucket:
+    """A token bucket shared by every thread of one process.
+
+    ``clock`` and ``sleep`` are injectable so tests run on a fake clock; they must
+    agree (``sleep(s)`` advances ``clock()`` by ``s``). The lock is never held while
+    sleeping.
+    """
+
+    def __init__(
+        self,
+        capacity: int,
+        per_seconds: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if capacity < 1 or per_seconds <= 0:
+            raise ValueError("a token bucket needs capacity >= 1 and per_seconds > 0")
+        self.capacity = capacity
+        self.per_seconds = per_seconds
+        self._rate = capacity / per_seconds  # tokens per second
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._tokens = float(capacity)
+        self._updated = clock()
+        self._paused_until = float("-inf")
+
+    def __repr__(self) -> str:
+        return f"TokenBucket(capacity={self.capacity}, per_seconds={self.per_seconds})"
+
+    def acquire(self, tokens: int = 1) -> float:
+        """Take ``tokens``, sleeping first if the bucket is short or paused.
+
+        Returns the seconds waited (0.0 when the tokens were there).
+        """
+        if tokens > self.capacity:
+            raise ValueError(f"cannot take {tokens} tokens from a bucket of {self.capacity}")
+        with self._lock:
+            start = self._refill()
+            ready_at = self._reserve(tokens, start)
+        waited = 0.0
+        while ready_at > start + waited:
+            self._sleep(ready_at - start - waited)
+            waited = ready_at - start
+            # A pause that began while we slept (another thread got a 429) still
+            # applies to us; a pause we already waited out does not.
+            with self._lock:
+                ready_at = max(ready_at, self._paused_until)
+        return waited
+
+    def pause_until(self, deadline: float) -> None:
+        """Every acquirer waits until ``deadline``; an earlier deadline never shortens it.
+
+        The bucket is also emptied: the server has just told us that its own budget
+        is spent, so only what refills during the pause may be sent when it ends
+        (otherwise the end of the pause would be a burst that earns another 429).
+        """
+        with self._lock:
+            self._refill()
+            self._tokens = min(self._tokens, 0.0)
+            self._paused_until = max(self._paused_until, deadline)
+
+    def available(self) -> float:
+        """Tokens that could be spent right now, ignoring any pause."""
+        with self._lock:
+            self._refill()
+            return self._tokens
+
+    def _refill(self) -> float:
+        """Add the tokens earned since the last update; return the current time."""
+        now = self._clock()
+        elapsed = max(0.0, now - self._updated)
+        self._tokens = min(float(self.capacity), self._tokens + elapsed * self._rate)
+        self._updated = now
+        return now
+
+    def _reserve(self, tokens: int, now: float) -> float:
+        """Spend ``tokens`` (possibly into debt) and return when the caller may go."""
+        self._tokens -= tokens
+        debt_paid_at = now + max(0.0, -self._tokens) / self._rate
+        return max(debt_paid_at, self._paused_until)
