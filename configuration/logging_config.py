@@ -1,0 +1,270 @@
+"""Logging for the whole application, set up once at startup by :func:`setup_logging`.
+
+Terms used here:
+
+- *app log*: ``logs/app.log``, one JSON object per line (a *JSON line*) with the keys
+  ``timestamp`` (UTC, ISO 8601), ``level``, ``logger``, ``module``, ``function``,
+  ``line``, ``message``, plus ``exception`` (the formatted traceback) when there is
+  one and ``context`` (an object of the record's ``extra`` values) when there are any.
+- *error log*: ``logs/errors.log``, the same JSON lines for ERROR and above only.
+- *console*: standard error, plain human-readable text.
+- *redaction*: every handler carries a :class:`RedactingFilter`, which rewrites the
+  message, its arguments, ``extra`` values and the exception text with
+  :func:`configuration.redaction.redact` before any handler formats the record.
+- *retention*: at setup, log files in the log directory (rotated ones such as
+  ``app.log.3`` included) not modified for ``retention_days`` are deleted.
+- *our handlers*: the handlers this module attached to the root logger. Setting up
+  again replaces them, so Dash's reloader or a test calling twice adds no duplicates.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import logging
+import logging.handlers
+import re
+import sys
+import time
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from configuration.paths import LOG_DIR
+from configuration.redaction import clear_secrets, redact, register_secret
+
+__all__ = [
+    "JsonFormatter",
+    "RedactingFilter",
+    "cleanup_old_logs",
+    "clear_secrets",
+    "register_secret",
+    "setup_logging",
+    "timed",
+]
+
+MEGABYTE = 1024 * 1024
+APP_LOG = "app.log"
+ERROR_LOG = "errors.log"
+_LOG_FILE = re.compile(r".+\.log(\.\d+)?$")
+_OURS = "_delivery_metrics_handler"  # attribute marking the handlers we attached
+# Attributes every LogRecord has; anything else on a record came from ``extra=``.
+_STANDARD_ATTRS = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {
+    "message", "asctime", "taskName",
+}
+F = TypeVar("F", bound=Callable[..., Any])
+_log = logging.getLogger(__name__)
+
+
+def _extras(record: logging.LogRecord) -> dict[str, Any]:
+    return {k: v for k, v in record.__dict__.items() if k not in _STANDARD_ATTRS}
+
+
+def _redact_value(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return redact(value if isinstance(value, str) else repr(value))
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites a record in place so no handler can see a secret; never drops one."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string must not hide the message, nor a secret
+            message = f"{record.msg!r} {record.args!r}"
+        record.msg, record.args = redact(message), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        for key, value in _extras(record).items():
+            setattr(record, key, _redact_value(value))
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per record, on one line (newlines inside values are escaped)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "timestamp": datetime.fromtimestamp(record.created, UTC).isoformat(
+                timespec="milliseconds"
+            ),
+            "level": record.levelname,
+            "logger": record.name,
+            "module": record.module,
+            "function": record.funcName,
+            "line": record.lineno,
+            "message": record.getMessage(),
+        }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["exception"] = record.exc_text
+        if record.stack_info:
+            entry["stack"] = record.stack_info
+        if extras := _extras(record):
+            entry["context"] = extras
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def cleanup_old_logs(
+    log_dir: Path,
+    retention_days: float,
+    *,
+    now: float | None = None,
+    remove: Callable[[Path], None] = Path.unlink,
+) -> list[str]:
+    """Delete log files older than ``retention_days``; return a warning per failure.
+
+    Never raises: a file that cannot be inspected or removed is reported and skipped.
+    """
+    cutoff = (time.time() if now is None else now) - retention_days * 86400
+    warnings: list[str] = []
+    try:
+        candidates = [p for p in log_dir.iterdir() if _LOG_FILE.match(p.name)]
+    except OSError as err:
+        return [f"Cannot list the log directory {log_dir}: {err.strerror or err}"]
+    for path in candidates:
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                remove(path)
+        except OSError as err:
+            warnings.append(f"Cannot delete the old log file {path}: {err.strerror or err}")
+    return warnings
+
+
+def _file_handler(path: Path, level: int, max_bytes: int, backups: int) -> logging.Handler:
+    handler = logging.handlers.RotatingFileHandler(
+        path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8"
+    )
+    handler.setLevel(level)
+    handler.setFormatter(JsonFormatter())
+    return handler
+
+
+def _console_handler(level: int | str) -> logging.Handler:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(level)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    return handler
+
+
+def _remove_our_handlers(root: logging.Logger) -> None:
+    for handler in [h for h in root.handlers if getattr(h, _OURS, False)]:
+        root.removeHandler(handler)
+        handler.close()
+
+
+def setup_logging(
+    log_dir: Path = LOG_DIR,
+    *,
+    max_bytes: int = 10 * MEGABYTE,
+    backups: int = 5,
+    retention_days: float = 30,
+    console_level: int | str = "INFO",
+    file_level: int | str = "INFO",
+    secrets: Iterable[str | None] = (),
+    now: float | None = None,
+) -> None:
+    """Attach the app log, error log and console handlers to the root logger.
+
+    Idempotent: our handlers from an earlier call are closed and replaced. A log
+    directory that cannot be created leaves console logging only, with a warning.
+    """
+    for secret in secrets:
+        register_secret(secret)
+    root = logging.getLogger()
+    _remove_our_handlers(root)
+    handlers = [_console_handler(console_level)]
+    warnings: list[str] = []
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        warnings = cleanup_old_logs(log_dir, retention_days, now=now)
+        handlers.append(_file_handler(log_dir / APP_LOG, _level(file_level), max_bytes, backups))
+        handlers.append(_file_handler(log_dir / ERROR_LOG, logging.ERROR, max_bytes, backups))
+    except OSError as err:
+        warnings.append(f"Cannot write logs to {log_dir}: {err.strerror or err}; console only")
+    for handler in handlers:
+        handler.addFilter(RedactingFilter())
+        setattr(handler, _OURS, True)
+        root.addHandler(handler)
+    root.setLevel(min(_level(console_level), _level(file_level)))
+    for warning in warnings:
+        _log.warning(warning)
+
+
+def _level(level: int | str) -> int:
+    return level if isinstance(level, int) else logging.getLevelNamesMapping()[level.upper()]
+
+
+class timed:  # noqa: N801 - lower case: it reads as a function at call sites
+    """Log how long an operation took and how much data it handled.
+
+    As a context manager::
+
+        with timed("fetch issues", jql=jql) as timing:
+            timing.add(len(page))        # or: timing.count = n
+
+    As a decorator, ``@timed("normalize")``; the count is then ``len(result)`` when the
+    result has a length. Success is logged at INFO, failure (with the exception's type
+    and message) at ERROR; the exception propagates. ``duration`` holds the seconds.
+    """
+
+    def __init__(self, operation: str, logger: logging.Logger | None = None,
+                 **context: Any) -> None:
+        self.operation = operation
+        self.logger = logger or logging.getLogger("timing")
+        self.context = context
+        self.count: int | None = None
+        self.duration: float | None = None
+        self._started = 0.0
+        # Log records point at the code using the helper, not at this module.
+        self._stacklevel = 2
+
+    def add(self, count: int) -> None:
+        """Add ``count`` items to the data volume."""
+        self.count = (self.count or 0) + count
+
+    def __enter__(self) -> timed:
+        self.count, self.duration = None, None
+        self._started = time.perf_counter()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: object) -> None:
+        self.duration = time.perf_counter() - self._started
+        extra = {"operation": self.operation, "duration_seconds": round(self.duration, 6),
+                 "items": self.count, **self._safe_context()}
+        volume = "" if self.count is None else f", {self.count} items"
+        if exc is None:
+            self.logger.info("%s took %.3f s%s", self.operation, self.duration, volume,
+                             extra=extra, stacklevel=self._stacklevel)
+        else:
+            self.logger.error("%s failed after %.3f s%s: %s: %s", self.operation,
+                              self.duration, volume, type(exc).__name__, exc, extra=extra,
+                              stacklevel=self._stacklevel)
+
+    def _safe_context(self) -> dict[str, Any]:
+        # ``extra`` may not reuse LogRecord attribute names; prefix the clashing ones.
+        return {(f"ctx_{k}" if k in _STANDARD_ATTRS else k): v for k, v in self.context.items()}
+
+    def __call__(self, func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            # A fresh instance per call: concurrent calls must not share a count.
+            timing = timed(self.operation, self.logger, **self.context)
+            timing._stacklevel = 3  # the caller of the decorated function
+            with timing:
+                result = func(*args, **kwargs)
+                with contextlib.suppress(TypeError):
+                    timing.count = len(result)
+                return result
+
+        return wrapper  # type: ignore[return-value]

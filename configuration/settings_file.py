@@ -1,0 +1,185 @@
+"""Read and write ``settings.json``.
+
+Terms used here:
+
+- *settings file*: the JSON file of METRICS.md section 5; by default
+  :data:`configuration.paths.DEFAULT_SETTINGS_PATH`, overridable by ``--settings``.
+- *environment token*: the value of ``JIRA_API_TOKEN``. When set (and not blank) it
+  overrides ``jira.token`` on load, and it is never written into the file.
+- *atomic save*: the new content goes to a temporary file in the same directory, is
+  flushed to disk, then ``os.replace``-d over the old file, so a reader sees either
+  the old file or the new one, never half of one. The file mode is 0600 because the
+  file may hold the token.
+
+Precedence, in one place: environment token > file > dataclass default.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from configuration.errors import ConfigError
+from configuration.paths import DEFAULT_SETTINGS_PATH
+from configuration.redaction import register_secret
+from configuration.settings import Settings
+from configuration.validation import SettingsInvalid, parse_settings, settings_to_dict
+
+TOKEN_ENV_VAR = "JIRA_API_TOKEN"
+FILE_MODE = 0o600
+
+
+def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # json keeps the last of two equal keys silently; a user would wonder why an edit
+    # "did not apply", so a duplicate is an error.
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ConfigError(f'the key "{key}" appears twice in one object', key=key)
+        result[key] = value
+    return result
+
+
+def read_raw_settings(path: Path) -> dict[str, Any]:
+    """The parsed JSON object of ``path`` ({} when the file does not exist), unvalidated."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as err:
+        reason = getattr(err, "strerror", None) or "not readable UTF-8 text"
+        raise ConfigError(f"Cannot read the settings file {path}: {reason}.") from err
+    try:
+        raw = json.loads(text, object_pairs_hook=_reject_duplicates)
+    except json.JSONDecodeError as err:
+        # err.msg never quotes the document, so no secret can leak into the message.
+        raise ConfigError(
+            f"The settings file {path} is not valid JSON: {err.msg} at line {err.lineno}, "
+            f"column {err.colno}."
+        ) from None
+    except ConfigError as err:
+        raise ConfigError(f"The settings file {path} is invalid: {err.problem}.") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"The settings file {path} must hold a JSON object.")
+    return raw
+
+
+def environment_token(env: Mapping[str, str]) -> str | None:
+    """The environment token, or None when unset or blank."""
+    token = env.get(TOKEN_ENV_VAR, "")
+    return token if token.strip() else None
+
+
+def apply_environment(settings: Settings, env: Mapping[str, str]) -> Settings:
+    """``settings`` with ``jira.token`` replaced by the environment token, if any."""
+    token = environment_token(env)
+    if token is None:
+        return settings
+    return dataclasses.replace(settings, jira=dataclasses.replace(settings.jira, token=token))
+
+
+def load_settings(path: Path | None = None, env: Mapping[str, str] = os.environ) -> Settings:
+    """Load, validate and return the settings; a missing file gives the defaults.
+
+    Raises ``ConfigError`` naming the file (and line, for invalid JSON) or, for
+    invalid values, :class:`SettingsInvalid` listing every problem by dotted key.
+    """
+    path = Path(path) if path is not None else DEFAULT_SETTINGS_PATH
+    raw = read_raw_settings(path)
+    try:
+        settings = parse_settings(raw)
+    except SettingsInvalid as err:
+        raise SettingsInvalid(err.problems, source=str(path)) from None
+    settings = apply_environment(settings, env)
+    # Whoever loads the settings (CLI, dashboard), the token is kept out of the logs.
+    register_secret(settings.jira.token)
+    return settings
+
+
+def _validated_dict(settings: Settings | Mapping[str, Any]) -> dict[str, Any]:
+    """A validated JSON-ready dict; a dict input without ``jira.token`` keeps it absent."""
+    if isinstance(settings, Settings):
+        # A Settings built by hand skipped validation, so round-trip it through it.
+        data = settings_to_dict(settings, include_token=True)
+        parse_settings(data)
+        return data
+    parsed = parse_settings(settings)
+    data = settings_to_dict(parsed, include_token=True)
+    if not isinstance(settings.get("jira"), Mapping) or "token" not in settings["jira"]:
+        del data["jira"]["token"]
+    return data
+
+
+def _file_token(path: Path) -> str | None:
+    """The token currently written in ``path``, or None (best effort, never raises)."""
+    try:
+        jira = read_raw_settings(path).get("jira")
+    except ConfigError:
+        return None
+    token = jira.get("token") if isinstance(jira, dict) else None
+    return token if isinstance(token, str) else None
+
+
+def save_settings(
+    settings: Settings | Mapping[str, Any],
+    path: Path | None = None,
+    *,
+    env: Mapping[str, str] = os.environ,
+) -> Settings:
+    """Validate, then atomically write ``settings``; return what a load now gives.
+
+    The token written is the given one, except that the environment token is never
+    written (the token already in the file is kept instead), and a dict without
+    ``jira.token`` also keeps the file's token. On any failure the previous file is
+    untouched: ``SettingsInvalid`` for invalid values, ``ConfigError`` for a failed write.
+    """
+    path = Path(path) if path is not None else DEFAULT_SETTINGS_PATH
+    data = _validated_dict(settings)
+    token = data["jira"].get("token")
+    if "token" not in data["jira"] or (token is not None and token == environment_token(env)):
+        data["jira"]["token"] = _file_token(path)
+    _write_atomically(path, json.dumps(data, indent=2) + "\n")
+    saved = apply_environment(parse_settings(data), env)
+    register_secret(saved.jira.token)
+    return saved
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    tmp_name: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # mkstemp creates the file with mode 0600 from the start: the token is never
+        # readable by others, not even for a moment.
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+        tmp_name = None
+        _fsync_directory(path.parent)
+    except OSError as err:
+        raise ConfigError(
+            f"Cannot save the settings to {path}: {err.strerror or err}; "
+            "the previous file is unchanged."
+        ) from err
+    finally:
+        if tmp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+
+
+def _fsync_directory(directory: Path) -> None:
+    # Makes the rename itself durable; some filesystems refuse, which is harmless.
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
