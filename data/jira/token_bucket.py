@@ -25,9 +25,10 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
+@runtime_checkable
 class RateLimiter(Protocol):
     """What the JIRA client needs from a rate limiter."""
 
