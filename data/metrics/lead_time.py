@@ -1,0 +1,52 @@
+"""Lead Time for Changes (METRICS.md section 4).
+
+Terms: a change counts when the end of its lead time (the earliest linked deployment
+at or after its start, see :mod:`data.metrics.dora_events`) lies in the window. Hours
+are exact seconds / 3600; ``median_hours`` and ``p85_hours`` use linear percentiles.
+No counted change: ``None`` values and tier.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from data.metrics.dora_events import lead_times
+from data.metrics.stats import percentiles
+from data.metrics.tiers import Tier, tier_for
+
+if TYPE_CHECKING:
+    from data.metrics.context import CalculationContext, Window
+
+NS_PER_HOUR = 3600 * 10**9
+
+
+@dataclass(frozen=True)
+class LeadTime:
+    changes: int
+    median_hours: float | None
+    p85_hours: float | None
+    tier: Tier | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "changes": self.changes,
+            "median_hours": self.median_hours,
+            "p85_hours": self.p85_hours,
+            "tier": self.tier,
+        }
+
+
+def lead_time(ctx: CalculationContext, window: Window | None = None) -> LeadTime:
+    """Median and 85th percentile lead time of the changes deployed in the window."""
+    table = lead_times(ctx)
+    end = table["end"].to_numpy()
+    inside = ctx.resolve(window).contains(end)
+    hours = (end[inside] - table["start"].to_numpy()[inside]) / NS_PER_HOUR
+    median, p85 = percentiles(hours, (50, 85))
+    return LeadTime(
+        changes=int(inside.sum()),
+        median_hours=median,
+        p85_hours=p85,
+        tier=tier_for("lead_time_for_changes", median),
+    )

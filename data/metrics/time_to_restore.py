@@ -1,0 +1,50 @@
+"""Time to Restore (METRICS.md section 4).
+
+Terms: an incident counts when its end (see :mod:`data.metrics.dora_events`) lies in
+the window and is not before its start. Hours are exact; median and p85 use linear
+percentiles. No counted incident: ``None`` values and tier.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from data.metrics.dora_events import restores
+from data.metrics.lead_time import NS_PER_HOUR
+from data.metrics.stats import percentiles
+from data.metrics.tiers import Tier, tier_for
+
+if TYPE_CHECKING:
+    from data.metrics.context import CalculationContext, Window
+
+
+@dataclass(frozen=True)
+class TimeToRestore:
+    incidents: int
+    median_hours: float | None
+    p85_hours: float | None
+    tier: Tier | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "incidents": self.incidents,
+            "median_hours": self.median_hours,
+            "p85_hours": self.p85_hours,
+            "tier": self.tier,
+        }
+
+
+def time_to_restore(ctx: CalculationContext, window: Window | None = None) -> TimeToRestore:
+    """Median and 85th percentile restore time of incidents ended in the window."""
+    table = restores(ctx)
+    end = table["end"].to_numpy()
+    inside = ctx.resolve(window).contains(end)
+    hours = (end[inside] - table["start"].to_numpy()[inside]) / NS_PER_HOUR
+    median, p85 = percentiles(hours, (50, 85))
+    return TimeToRestore(
+        incidents=int(inside.sum()),
+        median_hours=median,
+        p85_hours=p85,
+        tier=tier_for("time_to_restore", median),
+    )
