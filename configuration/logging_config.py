@@ -168,7 +168,7 @@ def setup_logging(
     max_bytes: int = 10 * MEGABYTE,
     backups: int = 5,
     retention_days: float = 30,
-    console_level: int | str = "INFO",
+    console_level: int | str | None = "INFO",
     file_level: int | str = "INFO",
     secrets: Iterable[str | None] = (),
     now: float | None = None,
@@ -177,12 +177,14 @@ def setup_logging(
 
     Idempotent: our handlers from an earlier call are closed and replaced. A log
     directory that cannot be created leaves console logging only, with a warning.
+    ``console_level=None`` means no console handler (the CLI keeps stderr for its own
+    one-line messages).
     """
     for secret in secrets:
         register_secret(secret)
     root = logging.getLogger()
     _remove_our_handlers(root)
-    handlers = [_console_handler(console_level)]
+    handlers = [] if console_level is None else [_console_handler(console_level)]
     warnings: list[str] = []
     try:
         log_dir.mkdir(parents=True, exist_ok=True)
@@ -195,7 +197,8 @@ def setup_logging(
         handler.addFilter(RedactingFilter())
         setattr(handler, _OURS, True)
         root.addHandler(handler)
-    root.setLevel(min(_level(console_level), _level(file_level)))
+    levels = [_level(file_level)] + ([] if console_level is None else [_level(console_level)])
+    root.setLevel(min(levels))
     for warning in warnings:
         _log.warning(warning)
 

@@ -1,0 +1,239 @@
+"""The command line (METRICS.md section 6): parse, set up logging, dispatch.
+
+Commands:
+
+- ``serve`` (the default when no command is given): run the dashboard on
+  ``--host`` (127.0.0.1) and ``--port`` (8050).
+- ``fetch``: sync the configured JIRA into the cache, with progress on stderr.
+- ``metrics``: print one JSON object of metrics on stdout.
+
+*Bad input* (bad arguments, a missing or invalid file, invalid settings, any
+``DashboardError``) exits with status 2 and one line on stderr, never a traceback;
+an unexpected failure exits with status 1, its traceback going to ``logs/errors.log``
+only. ``fetch`` and ``metrics`` log to the files only, so stderr stays clean.
+The log directory is ``logs/`` unless the ``DASHBOARD_LOG_DIR`` variable names another.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+from configuration.errors import ConfigError, DashboardError
+from configuration.logging_config import setup_logging
+from configuration.paths import DEFAULT_SETTINGS_PATH, LOG_DIR
+from configuration.settings import Settings
+from configuration.settings_file import load_settings
+from configuration.validation import MAX_PERIOD_DAYS
+
+COMMANDS = ("serve", "fetch", "metrics")
+EXIT_BAD_INPUT = 2
+EXIT_UNEXPECTED = 1
+log = logging.getLogger("app")
+
+
+class UsageError(Exception):
+    """A command-line mistake; argparse's message, as one line."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # argparse would print the whole usage block and exit; we want one line.
+        raise UsageError(message)
+
+
+def _as_of(text: str) -> datetime:
+    """ISO 8601 with an offset or ``Z``; a naive value is taken as UTC."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 date-time: {text!r}") from None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def _bounded_int(low: int, high: int) -> Any:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be between {low} and {high}")
+        return value
+
+    return parse
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="app.py", description="DORA and Flow metrics for JIRA teams.")
+    commands = parser.add_subparsers(dest="command", parser_class=Parser)
+    serve = commands.add_parser("serve", help="run the dashboard (the default)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=_bounded_int(0, 65535), default=8050)
+    serve.add_argument("--debug", action="store_true", help="Dash debug mode with reloader")
+    fetch = commands.add_parser("fetch", help="sync JIRA into the cache")
+    fetch.add_argument("--full", action="store_true", help="refetch everything")
+    metrics = commands.add_parser("metrics", help="print the metrics as JSON")
+    metrics.add_argument("--issues", type=Path, help="raw JIRA issues (JSON) instead of the cache")
+    metrics.add_argument("--as-of", type=_as_of, help="ISO 8601 instant (default: now)")
+    metrics.add_argument("--days", type=_bounded_int(1, MAX_PERIOD_DAYS),
+                         help="period in days (default: settings period_days)")
+    for command in (serve, fetch, metrics):
+        command.add_argument("--settings", type=Path, help=f"default: {DEFAULT_SETTINGS_PATH}")
+    return parser
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    argv = list(argv)
+    # The dashboard is the default command: "app.py --port 9000" means "serve --port 9000".
+    if not argv or argv[0] not in (*COMMANDS, "-h", "--help"):
+        argv.insert(0, "serve")
+    return build_parser().parse_args(argv)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    if args.settings is not None and not args.settings.is_file():
+        raise ConfigError(f"The settings file {args.settings} does not exist.")
+    return load_settings(args.settings)
+
+
+class ProgressBar:
+    """Draws ``fetched/expected`` on stderr, redrawn at most ten times a second."""
+
+    def __init__(self, stream: Any = sys.stderr, width: int = 30) -> None:
+        self.stream, self.width, self.drawn, self._last = stream, width, False, 0.0
+
+    def __call__(self, fetched: int, expected: int | None) -> None:
+        now = time.monotonic()
+        if now - self._last < 0.1 and fetched != expected:
+            return
+        self._last, self.drawn = now, True
+        if expected:
+            filled = min(self.width, self.width * fetched // expected)
+            bar = "#" * filled + "-" * (self.width - filled)
+            line = f"[{bar}] {fetched}/{expected} issues"
+        else:
+            line = f"{fetched} issues fetched"
+        end = "\r" if self.stream.isatty() else "\n"
+        self.stream.write(line + end)
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self.drawn and self.stream.isatty():
+            self.stream.write("\n")
+
+
+def _optional(module: str) -> Any:
+    """Import a module built in a later step, or None when it does not exist yet.
+
+    Imported lazily so that ``app.py`` runs before those modules exist, and so that
+    the CLI commands do not pay for importing Dash.
+    """
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as err:
+        if err.name is not None and module.startswith(err.name):
+            return None
+        raise
+
+
+def _service_function(name: str) -> Any:
+    service = _optional("data.service")
+    if service is None or not hasattr(service, name):
+        raise RuntimeError(f"data.service.{name} is not available in this version")
+    return getattr(service, name)
+
+
+def run_fetch(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    fetch_command = _service_function("fetch_command")
+    bar = ProgressBar()
+    try:
+        summary = fetch_command(settings, args.full, bar)
+    finally:
+        bar.finish()
+    print(summary)
+    return 0
+
+
+def run_metrics(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if args.issues is not None and not args.issues.is_file():
+        raise ConfigError(f"The issues file {args.issues} does not exist.")
+    metrics_command = _service_function("metrics_command")
+    as_of = args.as_of or datetime.now(UTC)
+    result = metrics_command(settings, args.issues, as_of, args.days or settings.period_days)
+    print(json.dumps(result))
+    return 0
+
+
+def _placeholder_app() -> Any:
+    """A one-page Dash app saying the server runs, until the real dashboard exists."""
+    dash = importlib.import_module("dash")
+    html = dash.html
+    app = dash.Dash(__name__, title="JIRA delivery metrics")
+    app.layout = html.Main([
+        html.H1("JIRA delivery metrics"),
+        html.P("The app is running. The dashboard pages are not installed yet.", id="status"),
+    ])
+    return app
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    settings_path = args.settings or DEFAULT_SETTINGS_PATH
+    try:
+        load_settings(settings_path)  # registers the token for redaction; reports problems
+    except ConfigError as err:
+        log.warning("The settings are invalid; fix them in the dashboard: %s", err)
+    factory = _optional("callbacks.app_factory")
+    app = _placeholder_app() if factory is None else factory.create_app(settings_path)
+    app.run(host=args.host, port=args.port, debug=args.debug)
+    return 0
+
+
+HANDLERS = {"serve": run_serve, "fetch": run_fetch, "metrics": run_metrics}
+
+
+def _one_line(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        text = f"{error.strerror}: {error.filename}" if error.filename else error.strerror
+    else:
+        text = str(error) or type(error).__name__
+    return " ".join(text.split())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = parse_args(sys.argv[1:] if argv is None else argv)
+    except UsageError as err:
+        print(f"app.py: error: {_one_line(err)} (see: python app.py --help)", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    serving = args.command == "serve"
+    log_dir = Path(os.environ.get("DASHBOARD_LOG_DIR") or LOG_DIR)
+    setup_logging(log_dir, console_level=("DEBUG" if args.debug else "INFO") if serving else None)
+    try:
+        return HANDLERS[args.command](args)
+    except (DashboardError, OSError, ValueError) as err:
+        log.error("%s failed: %s", args.command, err, exc_info=True)
+        print(f"error: {_one_line(err)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except Exception as err:  # a bug: keep the traceback in the log, not on the screen
+        log.exception("%s crashed", args.command)
+        print(f"unexpected error ({type(err).__name__}): {_one_line(err)}; details in "
+              f"{log_dir / 'errors.log'}", file=sys.stderr)
+        return EXIT_UNEXPECTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())
