@@ -1,0 +1,38 @@
+"""The REDIS_URL switch picks the shared or the local implementation."""
+
+from __future__ import annotations
+
+import pytest
+
+from configuration.settings import JiraSettings, RateLimit
+from data.scale import connection
+from data.scale.redis_bucket import RedisTokenBucket
+from data.scale.single_flight import LocalSingleFlight, RedisSingleFlight
+from data.scale.team import shared_limiter, single_flight, team_mode
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [({}, None), ({"REDIS_URL": "   "}, None), ({"REDIS_URL": "redis://h:1/0"}, "redis://h:1/0")],
+)
+def test_redis_url_is_read_from_the_environment(env: dict[str, str], expected: str | None) -> None:
+    assert connection.redis_url(env) == expected
+    assert team_mode(env) is (expected is not None)
+
+
+def test_single_process_mode_uses_local_parts() -> None:
+    assert shared_limiter(JiraSettings(), env={}) is None
+    assert isinstance(single_flight(env={}), LocalSingleFlight)
+
+
+@pytest.mark.redis
+def test_team_mode_uses_redis_parts_that_work(redis_url: str) -> None:
+    env = {"REDIS_URL": redis_url}
+    jira = JiraSettings(url="https://acme.atlassian.net", rate_limit=RateLimit(4, 1.0))
+    limiter = shared_limiter(jira, env)
+    assert isinstance(limiter, RedisTokenBucket)
+    assert limiter.acquire() == 0.0
+    assert limiter.available() == pytest.approx(3.0, abs=0.1)
+    flights = single_flight(env)
+    assert isinstance(flights, RedisSingleFlight)
+    assert flights.run("k", lambda progress: 42, lambda: 0) == 42
