@@ -1,0 +1,119 @@
+"""The results cache: computed report JSON keyed by store version and settings.
+
+Terms:
+
+- *results key*: see :func:`data.cache.keys.results_key` (store version, every
+  setting that changes a number, ``as_of``, period, engine fingerprint).
+- *memory level*: an LRU of the last ``max_entries`` reports in this process. The
+  report is kept as its JSON text and parsed on every hit, so a caller that edits
+  the dict it got back cannot alter what the next caller sees.
+- *disk level* (optional): one ``<key>.json`` per report in ``directory``, written
+  atomically, so a later CLI run (a new process) reuses it. A file that cannot be
+  read or parsed is ignored and recomputed; the directory keeps the newest
+  ``max_files`` reports.
+
+Hand-written rather than ``functools.lru_cache`` because the key is computed from
+unhashable inputs (DataFrames, settings with mappings) and the disk level needs
+the same key.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from data.cache.files import atomic_write
+
+log = logging.getLogger(__name__)
+
+
+class ResultsCache:
+    """Memory LRU plus optional directory of computed report dicts."""
+
+    def __init__(
+        self, *, max_entries: int = 64, directory: Path | None = None, max_files: int = 500
+    ) -> None:
+        self.max_entries = max_entries
+        self.directory = Path(directory) if directory is not None else None
+        self.max_files = max_files
+        self._memory: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get_or_compute(self, key: str, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """The cached report for ``key``, computing and storing it on a miss."""
+        text = self._from_memory(key) or self._from_disk(key)
+        if text is not None:
+            self.hits += 1
+            self._remember(key, text)
+            return json.loads(text)
+        self.misses += 1
+        report = compute()
+        text = json.dumps(report, sort_keys=True)
+        self._remember(key, text)
+        self._to_disk(key, text)
+        return json.loads(text)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._memory.clear()
+
+    def _from_memory(self, key: str) -> str | None:
+        with self._lock:
+            text = self._memory.get(key)
+            if text is not None:
+                self._memory.move_to_end(key)
+            return text
+
+    def _remember(self, key: str, text: str) -> None:
+        with self._lock:
+            self._memory[key] = text
+            self._memory.move_to_end(key)
+            while len(self._memory) > self.max_entries:
+                self._memory.popitem(last=False)
+
+    def _from_disk(self, key: str) -> str | None:
+        if self.directory is None:
+            return None
+        path = self.directory / f"{key}.json"
+        try:
+            text = path.read_text(encoding="utf-8")
+            json.loads(text)  # a torn or edited file must not be served
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as exc:
+            log.warning("Ignoring the unreadable cached result %s: %s", path.name, exc)
+            return None
+        return text
+
+    def _to_disk(self, key: str, text: str) -> None:
+        if self.directory is None:
+            return
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            atomic_write(self.directory / f"{key}.json", text.encode())
+            self._prune()
+        except OSError as exc:
+            # The result is still returned; only the disk copy is lost.
+            log.warning("Cannot write a cached result to %s: %s", self.directory, exc)
+
+    def _prune(self) -> None:
+        assert self.directory is not None
+        files = sorted(self.directory.glob("*.json"), key=_mtime, reverse=True)
+        for stale in files[self.max_files :]:
+            with contextlib.suppress(FileNotFoundError):
+                stale.unlink()
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0
