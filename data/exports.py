@@ -1,0 +1,147 @@
+"""The items behind each page's numbers, as data frames for CSV downloads and charts.
+
+Everything here is read from the engine's :class:`~data.metrics.context.CalculationContext`
+and its shared DORA event tables (:mod:`data.metrics.dora_events`), so an exported
+row is exactly an item the metric counted. Terms:
+
+- *window*: the context's ``[as_of - period_days, as_of)``.
+- *deployments*: deployments whose time is in the window (``name``, ``time``, ``failed``).
+- *changes*: changes whose lead time ends in the window (``key``, ``start``,
+  ``deployed_at``, ``lead_time_hours``).
+- *incidents*: incidents whose restore ends in the window (``key``, ``start``,
+  ``end``, ``restore_hours``).
+- *completed*: flow items completed in the window (``key``, ``flow_type``,
+  ``started_at``, ``completed_at``, ``flow_days``: NaN when never started).
+- *wip*: flow items in an active or waiting status at ``as_of`` (``key``, ``status``,
+  ``age_days`` since ``started_at``).
+
+Durations are exact (never rounded); times are UTC. No Dash here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from data.metrics import dora_events
+from data.metrics.context import CalculationContext
+from data.metrics.fields import NAT
+from data.metrics.forecast import daily_counts
+
+HOUR_NS = 3600 * 10**9
+DAY_NS = 86400 * 10**9
+
+
+@dataclass(frozen=True)
+class PageItems:
+    """The item tables of one context (see the module docstring for columns)."""
+
+    deployments: pd.DataFrame
+    changes: pd.DataFrame
+    incidents: pd.DataFrame
+    completed: pd.DataFrame
+    wip: pd.DataFrame
+
+
+def _utc(ns: np.ndarray) -> pd.DatetimeIndex:
+    return pd.to_datetime(np.asarray(ns, dtype=np.int64), utc=True)
+
+
+def deployments(ctx: CalculationContext) -> pd.DataFrame:
+    table = dora_events.deployments(ctx)
+    inside = table[ctx.window.contains(table["at"].to_numpy(np.int64))]
+    frame = pd.DataFrame({"name": inside["name"].astype(str).to_numpy(),
+                          "time": _utc(inside["at"].to_numpy(np.int64)),
+                          "failed": inside["failed"].to_numpy(dtype=bool)})
+    return frame.sort_values("time", kind="stable").reset_index(drop=True)
+
+
+def _spans(ctx: CalculationContext, table: pd.DataFrame, start: str, end: str,
+           hours: str) -> pd.DataFrame:
+    """Rows of an event table (``pos``, ``start``, ``end`` ns) whose end is in the window."""
+    inside = table[ctx.window.contains(table["end"].to_numpy(np.int64))]
+    pos = inside["pos"].to_numpy(np.int64)
+    begin, finish = inside["start"].to_numpy(np.int64), inside["end"].to_numpy(np.int64)
+    per_issue = ctx.per_issue
+    frame = pd.DataFrame({
+        "key": per_issue["key"].to_numpy()[pos],
+        "issue_type": per_issue["issue_type"].to_numpy()[pos],
+        start: _utc(begin), end: _utc(finish),
+        hours: (finish - begin) / HOUR_NS,
+    })
+    return frame.sort_values(end, kind="stable").reset_index(drop=True)
+
+
+def changes(ctx: CalculationContext) -> pd.DataFrame:
+    return _spans(ctx, dora_events.lead_times(ctx), "start", "deployed_at", "lead_time_hours")
+
+
+def incidents(ctx: CalculationContext) -> pd.DataFrame:
+    return _spans(ctx, dora_events.restores(ctx), "start", "end", "restore_hours")
+
+
+def completed(ctx: CalculationContext) -> pd.DataFrame:
+    mask = ctx.completed_in()
+    rows = ctx.per_issue[mask]
+    started, done = ctx.started_ns[mask], ctx.completed_ns[mask]
+    flow_days = np.where(started != NAT, (done - started) / DAY_NS, np.nan)
+    frame = pd.DataFrame({
+        "key": rows["key"].to_numpy(), "issue_type": rows["issue_type"].to_numpy(),
+        "flow_type": rows["flow_type"].to_numpy(), "status": rows["status"].to_numpy(),
+        "started_at": rows["started_at"].to_numpy(), "completed_at": rows["completed_at"],
+        "flow_days": flow_days, "active_days": rows["active_seconds"].to_numpy() / 86400,
+    })
+    return frame.sort_values("completed_at", kind="stable").reset_index(drop=True)
+
+
+def wip(ctx: CalculationContext) -> pd.DataFrame:
+    mask = ctx.wip_at(ctx.as_of)
+    rows = ctx.per_issue[mask]
+    started = ctx.started_ns[mask]
+    age = np.where(started != NAT, (ctx.as_of.value - started) / DAY_NS, np.nan)
+    frame = pd.DataFrame({
+        "key": rows["key"].to_numpy(), "issue_type": rows["issue_type"].to_numpy(),
+        "flow_type": rows["flow_type"].to_numpy(), "status": rows["status"].to_numpy(),
+        "started_at": rows["started_at"].to_numpy(), "age_days": age,
+    })
+    return frame.sort_values("age_days", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def page_items(ctx: CalculationContext) -> PageItems:
+    """Every item table of the context's window."""
+    return PageItems(deployments(ctx), changes(ctx), incidents(ctx), completed(ctx), wip(ctx))
+
+
+def _stack(parts: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One CSV-ready table: a ``record`` column names each part's kind."""
+    frames = [part.assign(record=kind) for kind, part in parts.items() if not part.empty]
+    if not frames:
+        return pd.DataFrame({"record": pd.Series(dtype=str)})
+    table = pd.concat(frames, ignore_index=True)
+    return table[["record", *[c for c in table.columns if c != "record"]]]
+
+
+def dora_table(items: PageItems) -> pd.DataFrame:
+    """Deployments, changes with lead time and incidents with restore time."""
+    return _stack({"deployment": items.deployments, "change": items.changes,
+                   "incident": items.incidents})
+
+
+def flow_table(items: PageItems) -> pd.DataFrame:
+    """Completed flow items with flow time, and the items in progress with their age."""
+    return _stack({"completed": items.completed, "in_progress": items.wip})
+
+
+def forecast_table(items: PageItems, ctx: CalculationContext) -> pd.DataFrame:
+    """The daily throughput samples the forecast draws from (one row per day)."""
+    counts = daily_counts(items.completed["completed_at"], ctx.as_of, ctx.period_days)
+    start = ctx.window.start
+    return pd.DataFrame({"day_start": [start + pd.Timedelta(days=i) for i in range(len(counts))],
+                         "completed_items": counts})
+
+
+def to_csv(table: pd.DataFrame) -> str:
+    """CSV text with ISO 8601 UTC times and full-precision numbers."""
+    return table.to_csv(index=False, date_format="%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,120 @@
+"""Every Dash component id of the dashboard, in one place.
+
+Layout builders (``ui/``) and callbacks (``callbacks/``) import these constants so
+both sides share one spelling. Ids carry the prefix of the page they live on
+(``app-`` for the shell, ``header-``, ``dora-``, ``flow-``, ``forecast-``,
+``settings-``). Settings inputs are keyed by their dotted settings key
+(``jira.url``) through :data:`SETTINGS_INPUTS`; their inline error texts use the
+pattern-matching id :func:`settings_feedback`.
+"""
+
+from __future__ import annotations
+
+# --- shell ---------------------------------------------------------------
+URL = "app-url"
+PAGE_CONTENT = "app-page-content"
+DATA_VERSION = "app-data-version"  # Store: bumped after every sync or applied save
+AUTO_SYNC = "app-auto-sync"  # Store: set by the layout when the cache needs a first fetch
+PERIOD_STORE = "app-period"  # Store: {"period_days": int, "end": "YYYY-MM-DD" | None}
+NAV_DORA = "header-nav-dora"
+NAV_FLOW = "header-nav-flow"
+NAV_FORECAST = "header-nav-forecast"
+NAV_SETTINGS = "header-nav-settings"
+DEMO_BADGE = "header-demo-badge"
+PERIOD_SELECT = "header-period-select"
+PERIOD_RANGE = "header-period-range"
+PERIOD_RANGE_WRAP = "header-period-range-wrap"
+SYNC_LABEL = "header-sync-label"
+REFRESH_BUTTON = "header-refresh-button"
+FULL_REFRESH_BUTTON = "header-full-refresh-button"
+CANCEL_BUTTON = "header-cancel-button"
+FETCH_PROGRESS = "header-fetch-progress"
+FETCH_PROGRESS_WRAP = "header-fetch-progress-wrap"
+FETCH_PROGRESS_LABEL = "header-fetch-progress-label"
+FETCH_RESULT = "header-fetch-result"  # Store: the outcome of the last fetch
+FETCH_ALERT = "header-fetch-alert"
+STALE_NOTE = "header-stale-note"
+
+# --- DORA page -------------------------------------------------------------
+DORA_CARDS = "dora-cards"
+DORA_DEPLOYMENT_FREQUENCY_TREND = "dora-deployment-frequency-trend"
+DORA_LEAD_TIME_TREND = "dora-lead-time-trend"
+DORA_CHANGE_FAILURE_TREND = "dora-change-failure-trend"
+DORA_RESTORE_TREND = "dora-restore-trend"
+DORA_DEPLOYMENTS_TIMELINE = "dora-deployments-timeline"
+DORA_LEAD_TIME_DISTRIBUTION = "dora-lead-time-distribution"
+DORA_RESTORE_DISTRIBUTION = "dora-restore-distribution"
+DORA_DOWNLOAD_BUTTON = "dora-download-button"
+DORA_DOWNLOAD = "dora-download"
+
+# --- Flow page -------------------------------------------------------------
+FLOW_CARDS = "flow-cards"
+FLOW_VELOCITY_CHART = "flow-velocity-chart"
+FLOW_TIME_SCATTER = "flow-time-scatter"
+FLOW_EFFICIENCY_TREND = "flow-efficiency-trend"
+FLOW_WIP_TREND = "flow-wip-trend"
+FLOW_AGING_WIP = "flow-aging-wip"
+FLOW_DISTRIBUTION_DONUT = "flow-distribution-donut"
+FLOW_CUMULATIVE_FLOW = "flow-cumulative-flow"
+FLOW_DOWNLOAD_BUTTON = "flow-download-button"
+FLOW_DOWNLOAD = "flow-download"
+
+# --- Forecast page ---------------------------------------------------------
+FORECAST_ITEMS_INPUT = "forecast-items-input"
+FORECAST_DAYS_INPUT = "forecast-days-input"
+FORECAST_SENTENCES = "forecast-sentences"
+FORECAST_HOW_MANY_CHART = "forecast-how-many-chart"
+FORECAST_WHEN_CHART = "forecast-when-chart"
+FORECAST_RESULTS = "forecast-results"
+FORECAST_DOWNLOAD_BUTTON = "forecast-download-button"
+FORECAST_DOWNLOAD = "forecast-download"
+
+# --- Settings page ---------------------------------------------------------
+SETTINGS_TEST_BUTTON = "settings-test-connection-button"
+SETTINGS_TEST_RESULT = "settings-test-connection-result"
+SETTINGS_VALIDATE_BUTTON = "settings-validate-jql-button"
+SETTINGS_VALIDATE_RESULT = "settings-validate-jql-result"
+SETTINGS_LOAD_BUTTON = "settings-load-from-jira-button"
+SETTINGS_LOAD_RESULT = "settings-load-from-jira-result"
+SETTINGS_SAVE_BUTTON = "settings-save-button"
+SETTINGS_SAVE_RESULT = "settings-save-result"
+SETTINGS_TOKEN_STATUS = "settings-token-status"
+SETTINGS_JIRA_META = "settings-jira-meta"  # Store: JIRA's fields / statuses / issue types
+
+# Dotted settings key -> input id. Order is the form's order.
+SETTINGS_INPUTS: dict[str, str] = {
+    "jira.url": "settings-jira-url",
+    "jira.flavor": "settings-jira-flavor",
+    "jira.auth": "settings-jira-auth",
+    "jira.email": "settings-jira-email",
+    "jira.token": "settings-jira-token",
+    "jira.jql": "settings-jira-jql",
+    "workflow.active_statuses": "settings-workflow-active",
+    "workflow.waiting_statuses": "settings-workflow-waiting",
+    "workflow.done_statuses": "settings-workflow-done",
+    "flow_types.feature": "settings-flow-types-feature",
+    "flow_types.defect": "settings-flow-types-defect",
+    "flow_types.risk": "settings-flow-types-risk",
+    "flow_types.debt": "settings-flow-types-debt",
+    "dora.deployments.source": "settings-deployments-source",
+    "dora.deployments.issue_types": "settings-deployments-issue-types",
+    "dora.deployments.date_field": "settings-deployments-date-field",
+    "dora.deployments.environment_field": "settings-deployments-environment-field",
+    "dora.deployments.production_values": "settings-deployments-production-values",
+    "dora.deployments.failure_field": "settings-deployments-failure-field",
+    "dora.deployments.failure_values": "settings-deployments-failure-values",
+    "dora.incidents.issue_types": "settings-incidents-issue-types",
+    "dora.incidents.environment_field": "settings-incidents-environment-field",
+    "dora.incidents.production_values": "settings-incidents-production-values",
+    "dora.incidents.start_field": "settings-incidents-start-field",
+    "dora.incidents.end_field": "settings-incidents-end-field",
+    "dora.change_start_field": "settings-change-start-field",
+    "period_days": "settings-period-days",
+}
+
+SETTINGS_FEEDBACK_TYPE = "settings-feedback"
+
+
+def settings_feedback(key: str) -> dict[str, str]:
+    """The pattern-matching id of the inline error text under the input for ``key``."""
+    return {"type": SETTINGS_FEEDBACK_TYPE, "key": key}

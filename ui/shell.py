@@ -1,0 +1,100 @@
+"""The app shell: navigation, the period selector, sync status and fetch controls.
+
+The *period* is the window the pages show: a preset length (7/30/90/180 days)
+ending now, or a custom date range (both days included). The shell holds the
+shared stores (period, data version, fetch result) and the page container; pages
+are rendered into :data:`ui.ids.PAGE_CONTENT` by the router callback.
+"""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from ui import ids
+
+PAGES = (("DORA", "/", ids.NAV_DORA), ("Flow", "/flow", ids.NAV_FLOW),
+         ("Forecast", "/forecast", ids.NAV_FORECAST), ("Settings", "/settings",
+                                                       ids.NAV_SETTINGS))
+PRESETS = (7, 30, 90, 180)
+CUSTOM = "custom"
+
+
+def period_options(default_days: int):
+    options = [{"label": f"Last {d} days", "value": str(d)} for d in PRESETS]
+    if default_days not in PRESETS:
+        options.insert(0, {"label": f"Last {default_days} days", "value": str(default_days)})
+    return [*options, {"label": "Custom range…", "value": CUSTOM}]
+
+
+def demo_badge(demo: bool):
+    style = {} if demo else {"display": "none"}
+    return dcc.Link(dbc.Badge("Demo data · connect your JIRA", color="warning",
+                              text_color="dark", pill=True, className="demo-badge"),
+                    href="/settings", id=ids.DEMO_BADGE, style=style,
+                    title="These numbers come from a simulated JIRA. Open Settings to "
+                          "connect yours.")
+
+
+def navbar(demo: bool):
+    links = [dbc.NavItem(dbc.NavLink(label, href=href, id=element_id, active="exact"))
+             for label, href, element_id in PAGES]
+    return dbc.Navbar(dbc.Container([
+        html.Div([html.Span("◆", className="brand-mark"),
+                  dbc.NavbarBrand("Delivery Metrics", href="/", className="ms-2")],
+                 className="d-flex align-items-center"),
+        dbc.Nav(links, navbar=True, className="me-auto ms-3"),
+        demo_badge(demo),
+    ], fluid=True), color="primary", dark=True, className="app-navbar")
+
+
+def toolbar(default_days: int):
+    """Period selector, last sync time, refresh controls and the fetch progress."""
+    return dbc.Container([
+        html.Div([
+            html.Div([
+                html.Span("Period", className="toolbar-label"),
+                dbc.Select(id=ids.PERIOD_SELECT, options=period_options(default_days),
+                           value=str(default_days), size="sm", className="period-select"),
+                html.Div(dcc.DatePickerRange(id=ids.PERIOD_RANGE, display_format="D MMM YYYY",
+                                             first_day_of_week=1, clearable=False),
+                         id=ids.PERIOD_RANGE_WRAP, style={"display": "none"},
+                         className="ms-2"),
+            ], className="d-flex align-items-center"),
+            html.Div([
+                html.Span("", id=ids.SYNC_LABEL, className="sync-label me-3"),
+                dbc.ButtonGroup([
+                    dbc.Button("Refresh", id=ids.REFRESH_BUTTON, color="primary", size="sm",
+                               title="Fetch what changed in JIRA since the last sync"),
+                    dbc.Button("Full refresh", id=ids.FULL_REFRESH_BUTTON, color="primary",
+                               outline=True, size="sm", title="Fetch every issue again"),
+                ]),
+                dbc.Button("Cancel", id=ids.CANCEL_BUTTON, color="danger", outline=True,
+                           size="sm", className="ms-2", style={"display": "none"}),
+            ], className="d-flex align-items-center"),
+        ], className="toolbar-row"),
+        html.Div([
+            html.Div("", id=ids.FETCH_PROGRESS_LABEL, className="small text-muted mb-1"),
+            dbc.Progress(id=ids.FETCH_PROGRESS, value=0, max=1, striped=True, animated=True,
+                         style={"height": "8px"}),
+        ], id=ids.FETCH_PROGRESS_WRAP, style={"display": "none"}, className="mt-2"),
+        html.Div(id=ids.FETCH_ALERT),
+        html.Div(id=ids.STALE_NOTE),
+    ], fluid=True, className="app-toolbar")
+
+
+def layout(*, default_days: int, demo: bool, needs_first_fetch: bool):
+    """The whole shell. ``needs_first_fetch`` starts a fetch as soon as the page loads."""
+    return html.Div([
+        dcc.Location(id=ids.URL, refresh=False),
+        dcc.Store(id=ids.PERIOD_STORE, data={"period_days": default_days, "start": None,
+                                             "end": None}),
+        dcc.Store(id=ids.DATA_VERSION, data=0),
+        dcc.Store(id=ids.AUTO_SYNC, data={"first": True} if needs_first_fetch else None),
+        dcc.Store(id=ids.FETCH_RESULT),
+        navbar(demo),
+        toolbar(default_days),
+        dbc.Container(dcc.Loading(html.Div(id=ids.PAGE_CONTENT, className="page"),
+                                  type="circle", delay_show=400),
+                      fluid=True, className="app-main"),
+    ], className="app")
