@@ -11,6 +11,10 @@ PY := $(VENV)/bin/python
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 PIP_INSTALL := $(PY) -m pip install --disable-pip-version-check --quiet
+# dash's own pytest plugin (dash.testing) registers an old-style hook that pytest 9
+# reports as a deprecation warning, which filterwarnings=error makes fatal at startup.
+# Our browser tests use Playwright, not dash.testing, so the plugin is not loaded.
+PYTEST_FLAGS := -p no:dash
 APT_PACKAGES_NEEDED = $(strip \
 	$(if $(wildcard /usr/bin/chromium),,chromium) \
 	$(if $(shell command -v redis-server 2>/dev/null),,redis-server))
@@ -43,7 +47,7 @@ ifneq ($(APT_PACKAGES_NEEDED),)
 endif
 
 test: $(DEV_STAMP) system-deps
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest $(PYTEST_FLAGS) $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
