@@ -275,7 +275,7 @@ def _add_roles(per_issue: pd.DataFrame, settings: Settings, fields: FieldIndex) 
     is_deployment = (dep.source == "issues") & types.isin(_folded(dep.issue_types)).to_numpy()
     is_incident = types.isin(_folded(inc.issue_types)).to_numpy()
     if inc.environment_field:
-        is_incident &= fields.matches(inc.environment_field, inc.production_values)
+        is_incident = is_incident & fields.matches(inc.environment_field, inc.production_values)
     flow_type = pd.Series("other", index=per_issue.index, dtype=object)
     for name, issue_types in settings.flow_types.items():
         flow_type[types.isin(_folded(issue_types)).to_numpy()] = name

@@ -34,7 +34,7 @@ def deployment_frequency(
     """Deployments in the window, per week, and their DORA tier."""
     win = ctx.resolve(window)
     count = int(win.contains(deployments(ctx)["at"].to_numpy()).sum())
-    per_week = count / (win.days / 7.0)
+    per_week = count * 7.0 / win.days  # not count / (days / 7): 7/30 must stay exact
     return DeploymentFrequency(
         deployments=count,
         per_week=per_week,

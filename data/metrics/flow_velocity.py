@@ -45,6 +45,6 @@ def flow_velocity(ctx: CalculationContext, window: Window | None = None) -> Flow
     completed = int(mask.sum())
     return FlowVelocity(
         completed=completed,
-        per_week=completed / (win.days / 7.0),
+        per_week=completed * 7.0 / win.days,
         by_type=MappingProxyType(counts_by_type(ctx, mask)),
     )
