@@ -1,0 +1,80 @@
+"""Which Dash background-callback manager runs the dashboard's long callbacks.
+
+Terms:
+
+- *manager*: Dash's ``DiskcacheManager`` or ``CeleryManager``; it runs callbacks
+  declared with ``background=True`` outside the web request and keeps their progress
+  and results.
+- *single-process mode* (``REDIS_URL`` unset): ``DiskcacheManager`` on
+  ``<cache_dir>/background``; jobs run in child processes of the web server.
+- *team mode* (``REDIS_URL`` set): ``CeleryManager`` on the one Celery app of this
+  process, whose broker and result backend are both that Redis. Jobs run on Celery
+  workers started with ``celery -A celery_app worker``; the worker imports
+  ``celery_app``, which builds the same Dash app, so every background callback is
+  registered as a Celery task under the same name (Dash names the task after a hash
+  of the callback's source and ids) in the web processes and in the workers.
+
+Managers are cached per directory / URL: Dash keeps every manager ever created in a
+class-level list and registers every background callback with each of them, so
+creating one per app build would pile up duplicates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+
+import diskcache
+from celery import Celery
+from dash import CeleryManager, DiskcacheManager
+
+from data.scale.connection import redis_url
+
+CELERY_APP_NAME = "jira_delivery_metrics"
+# A job whose result nobody collected within a day is garbage; Dash reads results
+# within seconds of completion.
+RESULT_EXPIRES_SECONDS = 24 * 3600
+
+
+def background_manager(
+    cache_dir: Path, env: Mapping[str, str] | None = None
+) -> DiskcacheManager | CeleryManager:
+    """``CeleryManager`` when ``REDIS_URL`` is set, else ``DiskcacheManager``."""
+    url = redis_url(env)
+    if url is None:
+        return _diskcache_manager(str(Path(cache_dir) / "background"))
+    return _celery_manager(url)
+
+
+@lru_cache(maxsize=4)
+def celery_app(url: str) -> Celery:
+    """The one Celery app of this process for the Redis at ``url``.
+
+    JSON only (Dash's job arguments and results are JSON), one task prefetched at a
+    time because a fetch can run for minutes, and early acknowledgement (Celery's
+    default): a worker killed mid-fetch loses that job instead of having it redelivered
+    to another worker; the single-flight progress reports the failure and the user's
+    next refresh starts a fresh fetch.
+    """
+    app = Celery(CELERY_APP_NAME, broker=url, backend=url)
+    app.conf.update(
+        task_serializer="json",
+        result_serializer="json",
+        accept_content=["json"],
+        result_expires=RESULT_EXPIRES_SECONDS,
+        worker_prefetch_multiplier=1,
+        broker_connection_retry_on_startup=True,
+        worker_hijack_root_logger=False,
+    )
+    return app
+
+
+@lru_cache(maxsize=4)
+def _diskcache_manager(directory: str) -> DiskcacheManager:
+    return DiskcacheManager(diskcache.Cache(directory))
+
+
+@lru_cache(maxsize=4)
+def _celery_manager(url: str) -> CeleryManager:
+    return CeleryManager(celery_app(url))
