@@ -7,6 +7,8 @@ Terms:
 - *memory level*: an LRU of the last ``max_entries`` reports in this process. The
   report is kept as its JSON text and parsed on every hit, so a caller that edits
   the dict it got back cannot alter what the next caller sees.
+- *frames fingerprint*: a content hash of frames that did not come from the store
+  (``--issues`` files, demo data), standing in for the store version.
 - *disk level* (optional): one ``<key>.json`` per report in ``directory``, written
   atomically, so a later CLI run (a new process) reuses it. A file that cannot be
   read or parsed is ignored and recomputed; the directory keeps the newest
@@ -20,15 +22,20 @@ the same key.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from data.cache.files import atomic_write
+from data.issues.frames import IssueFrames
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +63,7 @@ class ResultsCache:
             return json.loads(text)
         self.misses += 1
         report = compute()
-        text = json.dumps(report, sort_keys=True)
+        text = json.dumps(report)
         self._remember(key, text)
         self._to_disk(key, text)
         return json.loads(text)
@@ -117,3 +124,13 @@ def _mtime(path: Path) -> float:
         return path.stat().st_mtime
     except FileNotFoundError:
         return 0.0
+
+
+def frames_fingerprint(frames: IssueFrames) -> str:
+    """A content hash of every frame (values, column names and dtypes)."""
+    digest = hashlib.sha256()
+    for field in fields(frames):
+        df: pd.DataFrame = getattr(frames, field.name)
+        digest.update(f"{field.name}:{list(df.columns)}:{list(map(str, df.dtypes))}".encode())
+        digest.update(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
+    return "frames-" + digest.hexdigest()[:24]

@@ -75,6 +75,7 @@ class SyncResult:
     metadata: StoreMetadata
     requests: int  # JIRA requests this sync made
     mode: SyncMode
+    fetched: int = 0  # issues this sync received from JIRA
 
     @property
     def store_version(self) -> str:
@@ -105,6 +106,7 @@ def plan_mode(
     now: datetime,
     ttl_hours: float,
     full: bool = False,
+    refresh: bool = False,
     synced_while_waiting: bool = False,
 ) -> SyncMode:
     """Which kind of sync brings ``stored`` up to date (pure; see module docstring)."""
@@ -115,7 +117,7 @@ def plan_mode(
     if full:
         return "full"
     meta = stored.metadata
-    if now - meta.last_sync_at < timedelta(hours=ttl_hours):
+    if not refresh and now - meta.last_sync_at < timedelta(hours=ttl_hours):
         return "cached"
     if now - meta.created_at >= FULL_RESYNC_AFTER:
         return "full"
@@ -139,8 +141,13 @@ def sync_issues(
     now: datetime | None = None,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
+    refresh: bool = False,
 ) -> SyncResult:
-    """Bring ``store`` up to date for ``settings`` and return its frames."""
+    """Bring ``store`` up to date for ``settings`` and return its frames.
+
+    ``full`` refetches everything; ``refresh`` syncs incrementally even when the
+    store is still fresh (an explicit "fetch" by the user).
+    """
     now = now or datetime.now(UTC)
     needs = Needs.of(settings)
     seen_version = store.current_version()
@@ -152,6 +159,7 @@ def sync_issues(
             now=now,
             ttl_hours=settings.cache.ttl_hours,
             full=full,
+            refresh=refresh,
             synced_while_waiting=stored is not None and stored.metadata.version != seen_version,
         )
         if mode == "cached":
@@ -159,8 +167,11 @@ def sync_issues(
             return SyncResult(stored.frames, stored.metadata, 0, "cached")
         before = client.requests_made
         job = _Fetch(settings, client, store, now, progress, cancel)
-        saved = job.full(stored, needs) if mode == "full" else job.incremental(stored)
-        return SyncResult(saved.frames, saved.metadata, client.requests_made - before, mode)
+        saved, fetched = job.full(stored, needs) if mode == "full" else job.incremental(stored)
+        requests = client.requests_made - before
+        log.info("Synced %s (%s): %d issues fetched, %d requests", store.key, mode, fetched,
+                 requests)
+        return SyncResult(saved.frames, saved.metadata, requests, mode, fetched)
 
 
 @dataclass(frozen=True)
@@ -172,7 +183,7 @@ class _Fetch:
     progress: Progress | None
     cancel: Cancel | None
 
-    def full(self, stored: StoredIssues | None, needs: Needs) -> StoredIssues:
+    def full(self, stored: StoredIssues | None, needs: Needs) -> tuple[StoredIssues, int]:
         # Keep the fields an earlier setting needed: switching a mapping back and
         # forth must not refetch each time.
         old_fields = stored.metadata.fields if stored else ()
@@ -181,9 +192,9 @@ class _Fetch:
         value_fields = tuple(sorted(needs.value_fields | set(old_values)))
         raw = self._search(self.settings.jira.jql or "", fields)
         frames = canonical(normalize_issues(raw, value_fields, self._statuses()))
-        return self._save(frames, fields, value_fields, created_at=self.now)
+        return self._save(frames, fields, value_fields, created_at=self.now), len(raw)
 
-    def incremental(self, stored: StoredIssues | None) -> StoredIssues:
+    def incremental(self, stored: StoredIssues | None) -> tuple[StoredIssues, int]:
         assert stored is not None
         meta = stored.metadata
         jql = incremental_jql(self.settings.jira.jql or "", meta.last_sync_at - SAFETY_MARGIN)
@@ -191,7 +202,8 @@ class _Fetch:
         statuses = self._statuses()
         changed = normalize_issues(raw, meta.value_fields, statuses)
         frames = merge_frames(stored.frames, changed, replace_statuses=bool(statuses))
-        return self._save(frames, meta.fields, meta.value_fields, created_at=meta.created_at)
+        saved = self._save(frames, meta.fields, meta.value_fields, created_at=meta.created_at)
+        return saved, len(raw)
 
     def _search(self, jql: str, fields: tuple[str, ...]) -> list[dict]:
         return self.client.search(jql, list(fields), progress=self.progress, cancel=self.cancel)

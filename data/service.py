@@ -1,0 +1,243 @@
+"""The service facade: what ``app.py`` and the Dash callbacks call. No Dash here.
+
+Terms:
+
+- *sync result*: :class:`data.cache.sync.SyncResult`: the frames in the issue store
+  after a sync, with the store version, the requests it used and its mode
+  (``cached`` / ``incremental`` / ``full``).
+- *deferred client*: the JIRA client is built only when a sync actually needs to
+  call JIRA, so a fresh store is usable with no credentials at hand, and settings
+  without credentials fail (``ConfigError``) only when a fetch is needed.
+- *flight*: in team mode (``REDIS_URL`` set) one process per store key fetches and
+  the others wait for it and read the store (:mod:`data.scale.single_flight`);
+  otherwise every caller syncs itself and the store's file lock serializes them.
+
+Results are memoized: by the store version when the frames came from the store,
+else by a content hash of the frames (see :mod:`data.cache.results`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from configuration.errors import ConfigError
+from configuration.paths import CACHE_DIR
+from configuration.settings import JiraSettings, Settings
+from data.cache.keys import results_key
+from data.cache.results import ResultsCache, frames_fingerprint
+from data.cache.store import IssueStore
+from data.cache.sync import Cancel, IssueSource, Needs, Progress, SyncResult, sync_issues
+from data.issues.frames import IssueFrames
+from data.issues.normalize import load_raw_issues, normalize_issues
+from data.jira.client import JiraClient
+from data.metrics.context import CalculationContext, utc_timestamp
+from data.metrics.report import compute_report, report_to_json
+from data.scale.single_flight import SingleFlight
+from data.scale.team import shared_limiter, single_flight
+
+ClientFactory = Callable[..., Any]  # JiraClient(jira, *, bucket=...) or a test double
+
+_MEMORY_RESULTS = ResultsCache()
+_DISK_RESULTS: dict[Path, ResultsCache] = {}
+
+
+def issue_store(settings: Settings, cache_dir: Path = CACHE_DIR) -> IssueStore:
+    """The issue store for the settings' JIRA query (nothing is read yet)."""
+    return IssueStore.for_jira(Path(cache_dir) / "issues", settings.jira)
+
+
+def load_frames(
+    settings: Settings,
+    *,
+    full: bool = False,
+    refresh: bool = False,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+    now: datetime | None = None,
+    client_factory: ClientFactory = JiraClient,
+    cache_dir: Path = CACHE_DIR,
+    flight: SingleFlight | None = None,
+) -> SyncResult:
+    """The configured query's issues, from the store or synced from JIRA first.
+
+    ``full`` forces a full refetch; ``refresh`` syncs incrementally even when the
+    store is fresh. Raises ``ConfigError`` for settings that cannot fetch, a
+    ``JiraError`` when JIRA fails (the store keeps its last good data: see
+    :func:`load_cached`), ``DataError`` for unusable issues, ``CacheError``.
+    """
+    require_query(settings.jira)
+    store = issue_store(settings, cache_dir)
+    with _DeferredClient(settings.jira, client_factory) as client:
+
+        def lead(report: Progress | None) -> SyncResult:
+            return sync_issues(
+                settings, client, store, full=full, refresh=refresh, now=now,
+                progress=report, cancel=cancel,
+            )
+
+        # A follower runs the same sync after the leader finished: the store is then
+        # fresh and covers the fields, so it returns "cached" with zero requests.
+        runner = flight or single_flight()
+        return runner.run(
+            store.key, lead, lambda: lead(progress), progress=progress, cancel=cancel
+        )
+
+
+def load_cached(settings: Settings, *, cache_dir: Path = CACHE_DIR) -> SyncResult | None:
+    """The last good stored data for these settings, without any request, or None.
+
+    None also when the store lacks a field the settings map (its numbers would be
+    wrong). For showing the old data after a failed sync.
+    """
+    if not (settings.jira.url and settings.jira.jql):
+        return None
+    stored = issue_store(settings, cache_dir).load()
+    if stored is None or not Needs.of(settings).covered_by(stored.metadata):
+        return None
+    return SyncResult(stored.frames, stored.metadata, 0, "cached")
+
+
+def compute_report_json(
+    frames_or_sync_result: IssueFrames | SyncResult,
+    settings: Settings,
+    *,
+    as_of: datetime,
+    period_days: int | None,
+    store_version: str | None = None,
+    results: ResultsCache | None = None,
+) -> dict[str, Any]:
+    """The report JSON (METRICS.md section 6 shape), memoized in ``results``."""
+    frames, version = _frames_and_version(frames_or_sync_result, store_version)
+    end = utc_timestamp(as_of)
+    days = settings.period_days if period_days is None else int(period_days)
+    key = results_key(version, settings, as_of=end.to_pydatetime(), period_days=days)
+
+    def compute() -> dict[str, Any]:
+        ctx = CalculationContext.build(frames, settings, as_of=end, period_days=days)
+        return report_to_json(compute_report(ctx))
+
+    return (results or _MEMORY_RESULTS).get_or_compute(key, compute)
+
+
+def metrics_command(
+    settings: Settings,
+    issues_path: Path | None,
+    as_of: datetime,
+    period_days: int,
+    *,
+    cache_dir: Path = CACHE_DIR,
+    client_factory: ClientFactory = JiraClient,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """``python app.py metrics``: the report JSON from a raw issues file or the cache."""
+    if issues_path is not None:
+        # The same field ids a sync normalizes, so both paths give the same numbers.
+        frames = normalize_issues(load_raw_issues(issues_path), settings.mapped_field_ids())
+        return compute_report_json(frames, settings, as_of=as_of, period_days=period_days)
+    synced = load_frames(settings, cache_dir=cache_dir, client_factory=client_factory, now=now)
+    return compute_report_json(
+        synced, settings, as_of=as_of, period_days=period_days,
+        results=disk_results(cache_dir),
+    )
+
+
+def fetch_command(
+    settings: Settings,
+    full: bool,
+    progress: Progress | None,
+    *,
+    cache_dir: Path = CACHE_DIR,
+    client_factory: ClientFactory = JiraClient,
+    now: datetime | None = None,
+) -> str:
+    """``python app.py fetch``: sync (incrementally unless ``full``); a one-line summary."""
+    synced = load_frames(
+        settings, full=full, refresh=True, progress=progress, now=now,
+        client_factory=client_factory, cache_dir=cache_dir,
+    )
+    return summarize(synced)
+
+
+def summarize(synced: SyncResult) -> str:
+    """One line saying what a sync did, for the CLI and the dashboard's status."""
+    total = synced.metadata.issue_count
+    requests = f"{synced.requests:,} request{'' if synced.requests == 1 else 's'}"
+    if synced.mode == "full":
+        return f"Fetched {total:,} issues (full sync, {requests}) into the cache"
+    if synced.mode == "incremental":
+        return (
+            f"Updated {synced.fetched:,} changed issues; the cache holds {total:,} issues "
+            f"(incremental sync, {requests})"
+        )
+    synced_at = synced.metadata.last_sync_at.strftime("%Y-%m-%d %H:%M UTC")
+    return f"The cache already holds {total:,} issues synced at {synced_at} (no requests)"
+
+
+def disk_results(cache_dir: Path = CACHE_DIR) -> ResultsCache:
+    """The results cache that also keeps reports in ``<cache_dir>/results``."""
+    directory = Path(cache_dir) / "results"
+    if directory not in _DISK_RESULTS:
+        _DISK_RESULTS[directory] = ResultsCache(directory=directory)
+    return _DISK_RESULTS[directory]
+
+
+def require_query(jira: JiraSettings) -> None:
+    """ConfigError unless the settings name a JIRA URL and a JQL query."""
+    if not jira.url:
+        raise ConfigError(
+            "is not set; it should look like https://your-domain.atlassian.net.", "jira.url"
+        )
+    if not (jira.jql or "").strip():
+        raise ConfigError("is not set; it selects the issues to fetch, e.g. project = DEMO.",
+                          "jira.jql")
+
+
+def _frames_and_version(
+    given: IssueFrames | SyncResult, store_version: str | None
+) -> tuple[IssueFrames, str]:
+    if isinstance(given, SyncResult):
+        return given.frames, store_version or given.store_version
+    return given, store_version or frames_fingerprint(given)
+
+
+class _DeferredClient:
+    """An ``IssueSource`` that builds the real client on first use (see module doc)."""
+
+    def __init__(self, jira: JiraSettings, factory: ClientFactory) -> None:
+        self._jira = jira
+        self._factory = factory
+        self._client: Any = None
+
+    @property
+    def requests_made(self) -> int:
+        return 0 if self._client is None else int(self._client.requests_made)
+
+    def search(self, jql: str, fields: Any, **kwargs: Any) -> list[dict]:
+        return self._real().search(jql, fields, **kwargs)
+
+    def statuses(self) -> list[dict]:
+        return self._real().statuses()
+
+    def _real(self) -> IssueSource:
+        if self._client is None:
+            bucket = shared_limiter(self._jira)
+            extra = {} if bucket is None else {"bucket": bucket}
+            self._client = self._factory(self._jira, **extra)
+        return self._client
+
+    def __enter__(self) -> _DeferredClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        close = getattr(self._client, "close", None)
+        if close is not None:
+            close()

@@ -1,0 +1,334 @@
+"""sync_issues against the JIRA simulator: modes, requests counted at the simulator."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from configuration.errors import JiraAuthError, JiraCancelled
+from configuration.settings import (
+    IncidentSettings,
+    Settings,
+    WorkflowSettings,
+)
+from data.cache.store import IssueStore
+from data.cache.sync import FULL_RESYNC_AFTER, SyncResult, sync_issues
+from data.issues.frames import IssueFrames
+from data.simulator.server import JiraSimulator
+from tests.data.cache.conftest import (
+    EMAIL,
+    NOW,
+    PROJECT_SIZE,
+    TOKEN,
+    client_for,
+    project_issue,
+    with_jira,
+)
+
+FRAMES = ("issues", "transitions", "versions", "field_values", "statuses")
+
+
+def sync(settings: Settings, store: IssueStore, **kwargs: object) -> SyncResult:
+    with client_for(settings) as client:
+        return sync_issues(settings, client, store, **kwargs)  # type: ignore[arg-type]
+
+
+def assert_same_frames(left: IssueFrames, right: IssueFrames) -> None:
+    for name in FRAMES:
+        pd.testing.assert_frame_equal(getattr(left, name), getattr(right, name), obj=name)
+
+
+def _dora(settings: Settings, **deployments: object) -> Settings:
+    dora = settings.dora
+    deploys = replace(dora.deployments, **deployments)
+    return replace(settings, dora=replace(dora, deployments=deploys))
+
+
+# A setting change -> whether the next sync must call JIRA. Everything that only
+# changes how numbers are computed reuses the store with zero requests.
+NO_FETCH = {
+    "workflow lists": lambda s: replace(
+        s, workflow=WorkflowSettings(("In Progress",), ("Blocked",), ("Done", "Closed"))
+    ),
+    "flow types": lambda s: replace(s, flow_types={"feature": ("Story", "Task")}),
+    "DORA production values": lambda s: _dora(s, production_values=("Prod", "Production")),
+    "DORA source": lambda s: _dora(s, source="versions"),
+    "DORA failure field unmapped": lambda s: _dora(s, failure_field=None),
+    "DORA incidents": lambda s: replace(
+        s, dora=replace(s.dora, incidents=IncidentSettings(issue_types=("Bug",)))
+    ),
+    "period": lambda s: replace(s, period_days=30),
+    "page size": lambda s: with_jira(s, page_size=20),
+    "JQL whitespace": lambda s: with_jira(s, jql="project  =  DEMO   ORDER BY created DESC"),
+    "URL trailing slash": lambda s: with_jira(s, url=s.jira.url + "/"),
+}
+FETCH = {
+    "JQL": lambda s: with_jira(s, jql="project = DEMO AND type = Story"),
+    "a newly mapped field": lambda s: _dora(s, date_field="customfield_10060"),
+    "a newly mapped incident field": lambda s: replace(
+        s, dora=replace(s.dora, change_start_field="customfield_10060")
+    ),
+}
+
+
+@pytest.mark.parametrize("change", list(NO_FETCH), ids=list(NO_FETCH))
+def test_settings_that_only_change_numbers_make_no_request(
+    change: str, settings: Settings, simulator: JiraSimulator, store_root: Path
+) -> None:
+    sync(settings, IssueStore.for_jira(store_root, settings.jira), now=NOW)
+    simulator.reset_stats()
+    changed = NO_FETCH[change](settings)
+    result = sync(changed, IssueStore.for_jira(store_root, changed.jira), now=NOW)
+    assert (result.mode, result.requests, simulator.stats.requests) == ("cached", 0, 0)
+    assert result.metadata.issue_count == PROJECT_SIZE
+
+
+@pytest.mark.parametrize("change", list(FETCH), ids=list(FETCH))
+def test_settings_that_change_what_is_fetched_make_a_fetch(
+    change: str, settings: Settings, simulator: JiraSimulator, store_root: Path
+) -> None:
+    sync(settings, IssueStore.for_jira(store_root, settings.jira), now=NOW)
+    simulator.reset_stats()
+    changed = FETCH[change](settings)
+    result = sync(changed, IssueStore.for_jira(store_root, changed.jira), now=NOW)
+    assert result.mode == "full"
+    assert result.requests == simulator.stats.requests > 0
+
+
+def test_a_new_jira_url_fetches_from_that_jira(settings: Settings, store_root: Path) -> None:
+    sync(settings, IssueStore.for_jira(store_root, settings.jira), now=NOW)
+    with JiraSimulator([project_issue(n) for n in range(1, 11)], email=EMAIL,
+                       token=TOKEN) as other:
+        moved = with_jira(settings, url=other.url)
+        result = sync(moved, IssueStore.for_jira(store_root, moved.jira), now=NOW)
+        assert result.mode == "full"
+        assert result.requests == other.stats.requests > 0
+        assert result.metadata.issue_count == 10
+
+
+def test_a_store_with_the_union_of_fields_serves_both_mappings(
+    settings: Settings, simulator: JiraSimulator, store: IssueStore
+) -> None:
+    dated = _dora(settings, date_field="customfield_10060")
+    sync(settings, store, now=NOW)
+    assert sync(dated, store, now=NOW).mode == "full"
+    simulator.reset_stats()
+    assert sync(settings, store, now=NOW).mode == "cached"
+    assert sync(dated, store, now=NOW).mode == "cached"
+    assert simulator.stats.requests == 0
+    stored = store.load()
+    assert stored is not None
+    assert set(stored.frames.field_values["field_id"]) == {
+        "customfield_10050", "customfield_10051", "customfield_10060"
+    }
+
+
+@pytest.mark.parametrize(
+    ("ttl_hours", "age", "mode"),
+    [
+        (24, timedelta(hours=23, minutes=59), "cached"),
+        (24, timedelta(hours=24), "incremental"),
+        (24, timedelta(days=3), "incremental"),
+        (1, timedelta(minutes=59), "cached"),
+        (1, timedelta(hours=1, minutes=1), "incremental"),
+        (0, timedelta(0), "incremental"),
+        (24, FULL_RESYNC_AFTER, "full"),
+    ],
+)
+def test_ttl_expiry_with_an_injected_clock(
+    *,
+    ttl_hours: float,
+    age: timedelta,
+    mode: str,
+    settings: Settings,
+    simulator: JiraSimulator,
+    store: IssueStore,
+) -> None:
+    settings = replace(settings, cache=replace(settings.cache, ttl_hours=ttl_hours))
+    sync(settings, store, now=NOW)
+    simulator.reset_stats()
+    result = sync(settings, store, now=NOW + age)
+    assert result.mode == mode
+    assert result.requests == simulator.stats.requests
+    assert (result.requests == 0) == (mode == "cached")
+
+
+def test_incremental_sync_asks_only_for_recent_updates(
+    settings: Settings, simulator: JiraSimulator, store: IssueStore
+) -> None:
+    sync(settings, store, now=NOW)
+    simulator.reset_stats()
+    later = NOW + timedelta(days=2)
+    simulator.set_status("DEMO-8", "Done", later - timedelta(hours=1))
+    result = sync(settings, store, now=later)
+    assert result.mode == "incremental"
+    assert result.fetched == 1  # the one issue updated since the last sync - 1 day
+    assert result.requests <= 3  # count + one page + statuses
+    assert result.metadata.last_sync_at == later
+    assert result.metadata.created_at == NOW
+
+
+def test_incremental_merge_gives_the_same_frames_as_a_full_fetch(
+    settings: Settings, simulator: JiraSimulator, store: IssueStore, tmp_path: Path
+) -> None:
+    sync(settings, store, now=NOW)
+    later = NOW + timedelta(days=2)
+    simulator.set_status("DEMO-4", "Done", later - timedelta(hours=5))  # was in progress
+    simulator.set_status("DEMO-9", "Blocked", later - timedelta(hours=4))
+    simulator.upsert_issue(project_issue(500, created=later - timedelta(hours=30)))
+    merged = sync(settings, store, now=later)
+    full = sync(settings, IssueStore.for_jira(tmp_path / "other", settings.jira), now=later)
+    assert (merged.mode, full.mode) == ("incremental", "full")
+    assert merged.metadata.issue_count == PROJECT_SIZE + 1
+    assert_same_frames(merged.frames, full.frames)
+    loaded = store.load()
+    assert loaded is not None
+    assert_same_frames(loaded.frames, full.frames)
+    done_now = merged.frames.issues.set_index("key").loc["DEMO-4", "status"]
+    assert done_now == "Done"
+
+
+def test_full_true_refetches_a_fresh_store(
+    settings: Settings, simulator: JiraSimulator, store: IssueStore
+) -> None:
+    first = sync(settings, store, now=NOW)
+    simulator.reset_stats()
+    again = sync(settings, store, now=NOW + timedelta(minutes=5), full=True)
+    assert again.mode == "full"
+    assert again.requests == simulator.stats.requests == first.requests
+    assert again.metadata.version == first.metadata.version + 1
+    assert again.metadata.created_at == NOW + timedelta(minutes=5)
+
+
+def test_refresh_syncs_incrementally_even_when_fresh(
+    settings: Settings, simulator: JiraSimulator, store: IssueStore
+) -> None:
+    sync(settings, store, now=NOW)
+    result = sync(settings, store, now=NOW + timedelta(minutes=5), refresh=True)
+    assert result.mode == "incremental"
+    assert result.requests > 0
+
+
+def test_a_failed_sync_keeps_the_last_good_data_and_raises(
+    settings: Settings, simulator: JiraSimulator, store: IssueStore
+) -> None:
+    good = sync(settings, store, now=NOW)
+    simulator.fail_next(1, status=401, retry_after=None)
+    with pytest.raises(JiraAuthError):
+        sync(settings, store, now=NOW + timedelta(days=2))
+    kept = store.load()
+    assert kept is not None
+    assert kept.metadata == good.metadata
+    assert_same_frames(kept.frames, good.frames)
+
+
+def test_a_cancelled_sync_keeps_the_last_good_data(
+    settings: Settings, store: IssueStore
+) -> None:
+    good = sync(settings, store, now=NOW)
+    with pytest.raises(JiraCancelled):
+        sync(settings, store, now=NOW, full=True, cancel=lambda: True)
+    kept = store.load()
+    assert kept is not None
+    assert kept.metadata.store_version == good.metadata.store_version
+
+
+def test_progress_is_reported_during_a_full_fetch(
+    settings: Settings, store: IssueStore
+) -> None:
+    seen: list[tuple[int, int | None]] = []
+    sync(settings, store, now=NOW, progress=lambda done, expected: seen.append((done, expected)))
+    assert seen[-1] == (PROJECT_SIZE, PROJECT_SIZE)
+
+
+def test_two_threads_fetching_the_same_key_make_one_fetch(
+    settings: Settings, simulator: JiraSimulator, store_root: Path
+) -> None:
+    barrier = threading.Barrier(2)
+    results: list[SyncResult] = []
+
+    def fetch() -> None:
+        store = IssueStore.for_jira(store_root, settings.jira)
+        barrier.wait()
+        results.append(sync(settings, store, now=NOW))
+
+    threads = [threading.Thread(target=fetch) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    modes = sorted(r.mode for r in results)
+    assert modes == ["cached", "full"]
+    fetched = next(r for r in results if r.mode == "full")
+    assert simulator.stats.requests == fetched.requests  # one fetch's worth
+    assert results[0].metadata.store_version == results[1].metadata.store_version
+    loaded = IssueStore.for_jira(store_root, settings.jira).load()
+    assert loaded is not None
+    assert loaded.metadata.issue_count == PROJECT_SIZE
+
+
+def test_two_forced_full_fetches_at_once_make_one_fetch(
+    settings: Settings, simulator: JiraSimulator, store_root: Path
+) -> None:
+    sync(settings, IssueStore.for_jira(store_root, settings.jira), now=NOW)
+    simulator.reset_stats()
+    barrier = threading.Barrier(2)
+    modes: list[str] = []
+
+    def fetch() -> None:
+        store = IssueStore.for_jira(store_root, settings.jira)
+        barrier.wait()
+        modes.append(sync(settings, store, now=NOW, full=True).mode)
+
+    threads = [threading.Thread(target=fetch) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(modes) == ["cached", "full"]
+
+
+DAMAGE = {
+    "corrupted transitions": lambda d: (d / "v1" / "transitions.parquet").write_bytes(b"PAR1x"),
+    "unknown schema version": lambda d: (d / "manifest.json").write_text(
+        (d / "manifest.json").read_text().replace('"schema_version": 1', '"schema_version": 99')
+    ),
+    "manifest pointing to missing files": lambda d: (d / "v1").rename(d / "gone"),
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGE), ids=list(DAMAGE))
+def test_a_damaged_store_is_refetched_with_a_warning(
+    damage: str,
+    settings: Settings,
+    store: IssueStore,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    good = sync(settings, store, now=NOW)
+    DAMAGE[damage](store.directory)
+    with caplog.at_level(logging.WARNING):
+        again = sync(settings, store, now=NOW)
+    assert again.mode == "full"
+    assert "Discarding the issue store" in caplog.text
+    assert_same_frames(again.frames, good.frames)
+
+
+def test_the_cache_never_holds_the_token_or_email(
+    settings: Settings, simulator: JiraSimulator, store: IssueStore, tmp_path: Path
+) -> None:
+    sync(settings, store, now=NOW)
+    simulator.set_status("DEMO-2", "Done", NOW + timedelta(hours=1))
+    sync(settings, store, now=NOW + timedelta(days=2))
+    files = [p for p in store.root.parent.rglob("*") if p.is_file()]
+    assert files
+    for path in files:
+        data = path.read_bytes()
+        assert TOKEN.encode() not in data, path
+        assert EMAIL.encode() not in data, path
