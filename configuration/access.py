@@ -74,6 +74,23 @@ def is_loopback(host: str) -> bool:
         return False  # a host name other than localhost may resolve anywhere
 
 
+def bind_host(address: str) -> str:
+    """The host of a gunicorn ``--bind`` value (``HOST``, ``HOST:PORT``, ``[V6]:PORT``).
+
+    A Unix socket (``unix:PATH``) is reachable only from this machine, like loopback;
+    an inherited descriptor (``fd://N``) could be anything, so it counts as exposed.
+    """
+    address = address.strip()
+    if address.startswith("unix:"):
+        return "localhost"
+    if address.startswith("fd://"):
+        return ""
+    if address.startswith("["):
+        return address[1 : address.find("]")]
+    host, _, port = address.rpartition(":")
+    return host if port.isdigit() else address
+
+
 def decide_access(
     hosts: str | Iterable[str],
     env: Mapping[str, str] | None = None,

@@ -7,6 +7,7 @@ import pytest
 from configuration.access import (
     AccessPolicy,
     AccessRefused,
+    bind_host,
     decide_access,
     is_loopback,
     parse_users,
@@ -119,3 +120,19 @@ def test_policy_keeps_only_salted_digests_and_never_prints_them() -> None:
     other = decide_access("0.0.0.0", {"DASH_USERS": "alice:s3cret"})
     assert other.digests["alice"] != policy.digests["alice"]  # a fresh salt per process
     assert AccessPolicy("local").needs_login is False
+
+
+@pytest.mark.parametrize(
+    ("address", "host"),
+    [
+        ("127.0.0.1:8050", "127.0.0.1"),
+        ("0.0.0.0:80", "0.0.0.0"),
+        ("[::1]:8050", "::1"),
+        ("localhost", "localhost"),
+        ("dash.example.com:443", "dash.example.com"),
+        ("unix:/run/dashboard.sock", "localhost"),
+        ("fd://3", ""),
+    ],
+)
+def test_bind_host(address: str, host: str) -> None:
+    assert bind_host(address) == host
