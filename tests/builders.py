@@ -200,3 +200,24 @@ def search_page(
     if next_page_token is not None:
         page["nextPageToken"] = next_page_token
     return page
+
+
+
+def busy_issue(
+    key: str,
+    changes: int,
+    start: datetime = datetime(2026, 1, 1, 9, tzinfo=UTC),
+    statuses: Sequence[str] = ("In Progress", "Blocked"),
+) -> dict[str, Any]:
+    """An issue with ``changes`` status changes, one an hour from ``start``, bouncing
+    between ``statuses`` after leaving ``To Do``: with more than 40 changes, Cloud
+    search returns its changelog truncated."""
+    from datetime import timedelta  # local: leaves the shared import lines alone
+
+    steps: list[Transition] = []
+    current = "To Do"
+    for n in range(changes):
+        target = statuses[n % len(statuses)]
+        steps.append((start + timedelta(hours=n), current, target))
+        current = target
+    return issue(key, created=start, transitions=steps)
