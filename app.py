@@ -109,8 +109,9 @@ def _settings(args: argparse.Namespace) -> Settings:
 class ProgressBar:
     """Draws ``fetched/expected`` on stderr, redrawn at most ten times a second."""
 
-    def __init__(self, stream: Any = sys.stderr, width: int = 30) -> None:
-        self.stream, self.width, self.drawn, self._last = stream, width, False, 0.0
+    def __init__(self, stream: Any = None, width: int = 30) -> None:
+        self.stream = sys.stderr if stream is None else stream  # looked up now, not at import
+        self.width, self.drawn, self._last = width, False, 0.0
 
     def __call__(self, fetched: int, expected: int | None) -> None:
         now = time.monotonic()
