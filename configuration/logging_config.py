@@ -42,6 +42,7 @@ __all__ = [
     "clear_secrets",
     "register_secret",
     "setup_logging",
+    "shutdown_logging",
     "timed",
 ]
 
@@ -119,7 +120,7 @@ def cleanup_old_logs(
     retention_days: float,
     *,
     now: float | None = None,
-    remove: Callable[[Path], None] = Path.unlink,
+    remove: Callable[[Path], None] | None = None,
 ) -> list[str]:
     """Delete log files older than ``retention_days``; return a warning per failure.
 
@@ -134,7 +135,7 @@ def cleanup_old_logs(
     for path in candidates:
         try:
             if path.is_file() and path.stat().st_mtime < cutoff:
-                remove(path)
+                path.unlink() if remove is None else remove(path)
         except OSError as err:
             warnings.append(f"Cannot delete the old log file {path}: {err.strerror or err}")
     return warnings
@@ -156,7 +157,9 @@ def _console_handler(level: int | str) -> logging.Handler:
     return handler
 
 
-def _remove_our_handlers(root: logging.Logger) -> None:
+def shutdown_logging() -> None:
+    """Detach and close the handlers :func:`setup_logging` attached (tests, shutdown)."""
+    root = logging.getLogger()
     for handler in [h for h in root.handlers if getattr(h, _OURS, False)]:
         root.removeHandler(handler)
         handler.close()
@@ -182,9 +185,11 @@ def setup_logging(
     """
     for secret in secrets:
         register_secret(secret)
+    shutdown_logging()
     root = logging.getLogger()
-    _remove_our_handlers(root)
-    handlers = [] if console_level is None else [_console_handler(console_level)]
+    handlers: list[logging.Handler] = []
+    if console_level is not None:
+        handlers.append(_console_handler(console_level))
     warnings: list[str] = []
     try:
         log_dir.mkdir(parents=True, exist_ok=True)
