@@ -1,0 +1,146 @@
+"""A tiny HTTP server on 127.0.0.1 that plays back scripted answers, for the cases
+the JIRA simulator has no reason to produce (a proxy's HTML page, a slow answer).
+
+Terms:
+
+- *reply*: ``Reply(status, body, headers, delay)``; ``body`` is bytes or a JSON-able
+  object. Replies are served in order; the last one repeats.
+- *hit*: ``(monotonic time, method, path)`` of every request received.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int = 200
+    body: Any = b"{}"
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+class ScriptedServer:
+    """Context manager: ``with ScriptedServer([Reply(...)]) as server: server.url``."""
+
+    def __init__(self, replies: list[Reply]) -> None:
+        self._replies = list(replies)
+        self.hits: list[tuple[float, str, str]] = []
+        self._lock = threading.Lock()
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> ScriptedServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join()
+
+    def _next(self, method: str, path: str) -> Reply:
+        with self._lock:
+            self.hits.append((time.monotonic(), method, path))
+            return self._replies.pop(0) if len(self._replies) > 1 else self._replies[0]
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _serve(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                self.rfile.read(length)
+                reply = server._next(self.command, self.path)
+                time.sleep(reply.delay)
+                raw = reply.body if isinstance(reply.body, bytes) else json.dumps(
+                    reply.body).encode()
+                self.send_response(reply.status)
+                headers = {"Content-Type": "application/json", **reply.headers}
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                # The client may have timed out and gone away: that is the point.
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(raw)
+
+            do_GET = do_POST = _serve  # noqa: N815 - http.server's naming
+
+            def log_message(self, format: str, *args: Any) -> None:
+                """Silence the default stderr log."""
+
+        return Handler
+
+
+class BlockingProxy:
+    """A forwarding proxy to ``target`` that answers 404 on ``blocked`` paths, to play
+    an older JIRA that lacks an endpoint. ``blocked`` counts the requests refused."""
+
+    def __init__(self, target: str, blocked_paths: set[str]) -> None:
+        self.blocked = 0
+        self._target = urlsplit(target)
+        self._paths = frozenset(blocked_paths)
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> BlockingProxy:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join()
+
+    def _forward(self, method: str, path: str, headers: dict[str, str],
+                 body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
+        if urlsplit(path).path in self._paths:
+            self.blocked += 1
+            return 404, [("Content-Type", "application/json")], json.dumps(
+                {"errorMessages": ["Not found"], "errors": {}}).encode()
+        connection = http.client.HTTPConnection(self._target.hostname, self._target.port,
+                                                timeout=10)
+        try:
+            connection.request(method, path, body=body or None, headers=headers)
+            answer = connection.getresponse()
+            return answer.status, answer.getheaders(), answer.read()
+        finally:
+            connection.close()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _serve(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                wanted = {k: v for k, v in self.headers.items()
+                          if k.lower() in {"authorization", "content-type", "accept"}}
+                status, headers, raw = proxy._forward(self.command, self.path, wanted, body)
+                self.send_response(status)
+                for name, value in headers:
+                    if name.lower() not in {"content-length", "connection", "server", "date"}:
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+
+            do_GET = do_POST = _serve  # noqa: N815 - http.server's naming
+
+            def log_message(self, format: str, *args: Any) -> None:
+                """Silence the default stderr log."""
+
+        return Handler
