@@ -252,3 +252,30 @@ def test_serve_answers_on_loopback(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_metrics_end_to_end_on_a_raw_issues_file(tmp_path):
+    from data.simulator.demo_data import generate_demo_issues
+
+    issues = generate_demo_issues(anchor=datetime(2026, 1, 1, tzinfo=UTC), count=40)
+    issues_file = write(tmp_path / "issues.json", json.dumps({"issues": issues}))
+    settings = write(tmp_path / "settings.json", '{"period_days": 30}')
+    result = run_cli("metrics", "--settings", str(settings), "--issues", str(issues_file),
+                     "--as-of", "2026-01-01T00:00:00Z", "--days", "60", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    report = json.loads(result.stdout)
+    assert report["as_of"] == "2026-01-01T00:00:00+00:00"
+    assert report["period_days"] == 60
+    assert report["issues"] == 40
+    assert set(report["dora"]) == {"deployment_frequency", "lead_time_for_changes",
+                                   "change_failure_rate", "time_to_restore"}
+    assert set(report["flow"]) >= {"velocity", "time", "efficiency", "load", "distribution"}
+
+
+def test_an_issues_file_that_is_not_json_exits_2(tmp_path):
+    issues_file = write(tmp_path / "issues.json", '[{"key": "A-1",]')
+    settings = write(tmp_path / "settings.json", "{}")
+    result = run_cli("metrics", "--settings", str(settings), "--issues", str(issues_file),
+                     tmp_path=tmp_path)
+    assert assert_one_line_error(result).startswith("error: ")
