@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import Any
 
 import dash_auth
 from dash import Dash
@@ -19,15 +20,37 @@ from configuration.access import AccessPolicy
 SECRET_KEY_VARIABLE = "DASH_SECRET_KEY"
 
 
-def protect(app: Dash, policy: AccessPolicy, env: Mapping[str, str] | None = None) -> Dash:
-    """Turn on the login the policy asks for; return ``app`` for chaining."""
+def protect(
+    app: Dash,
+    policy: AccessPolicy,
+    env: Mapping[str, str] | None = None,
+    *,
+    manager: Any = None,
+) -> Dash:
+    """Turn on the login the policy asks for; return ``app`` for chaining.
+
+    ``manager`` is the app's background-callback manager (``callbacks.background.
+    background_manager``); pass it whenever several processes serve the app.
+    """
     if not policy.needs_login:
         return app
-    env = os.environ if env is None else env
     if not app.server.secret_key:
-        # dash-auth records the user in Flask's session, which needs a signing key. A
-        # random one per process is enough: the session only caches the user name,
-        # and every request is authenticated again from its Authorization header.
-        app.server.secret_key = env.get(SECRET_KEY_VARIABLE) or os.urandom(32).hex()
+        app.server.secret_key = _secret_key(os.environ if env is None else env, manager)
     dash_auth.BasicAuth(app, auth_func=policy.verify)
     return app
+
+
+def _secret_key(env: Mapping[str, str], manager: Any) -> str | bytes:
+    """The Flask secret key: ``DASH_SECRET_KEY``, else one shared through the manager.
+
+    dash-auth records the user in Flask's session, which needs a key; and once the
+    server has a key, Dash also signs background-job handles with it, so every web
+    process must hold the same one (a job started through one gunicorn worker is
+    polled through another). The manager's store is shared by exactly those
+    processes: it is where Dash itself keeps its signing secret when no key is set.
+    """
+    if env.get(SECRET_KEY_VARIABLE):
+        return env[SECRET_KEY_VARIABLE]
+    if manager is not None:
+        return manager.get_or_create_signing_secret(lambda: os.urandom(32))
+    return os.urandom(32)  # a single process: nobody to agree with

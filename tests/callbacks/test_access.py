@@ -50,3 +50,14 @@ def test_secret_key_comes_from_the_environment_when_set() -> None:
     policy = decide_access("0.0.0.0", {"DASH_USERS": "alice:s3cret"})
     app = protect(_app(), policy, env={"DASH_SECRET_KEY": "shared-between-workers"})
     assert app.server.secret_key == "shared-between-workers"
+
+
+def test_secret_key_is_shared_through_the_background_manager(tmp_path) -> None:
+    from callbacks.background import background_manager
+
+    policy = decide_access("0.0.0.0", {"DASH_USERS": "alice:s3cret"})
+    manager = background_manager(tmp_path, env={})
+    first = protect(_app(), policy, env={}, manager=manager)
+    second = protect(_app(), policy, env={}, manager=manager)  # another web process
+    assert first.server.secret_key
+    assert first.server.secret_key == second.server.secret_key

@@ -1,0 +1,84 @@
+"""Team-mode entry module: what the Celery worker (and gunicorn, via app.py) imports.
+
+    celery -A celery_app worker --loglevel=INFO --concurrency=2
+
+Terms:
+
+- *worker discovery*: Dash's ``CeleryManager`` turns each ``background=True`` callback
+  into a Celery task named after a hash of the callback's source and ids, registered
+  when the callback is declared. A worker therefore has to build the very same Dash
+  app: importing this module does that (``dash_app``), with the settings file named
+  by ``DASHBOARD_SETTINGS`` (default: ``settings.json`` in the project root) and the
+  cache directory named by ``DASHBOARD_CACHE_DIR`` (default: ``cache/``), and exposes
+  the Celery app those tasks were registered on as ``celery``, the attribute that
+  ``celery -A`` looks for.
+- *server*: the Flask server of the same app, for WSGI servers (``app:server``).
+
+The access policy applied here is the login part only (``DASH_USERS``); refusing an
+exposed bind address happens where the address is known: ``app.py serve`` and
+``gunicorn.conf.py``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from callbacks.access import protect
+from callbacks.app_factory import create_app
+from callbacks.background import background_manager
+from callbacks.background import celery_app as _celery_app
+from configuration.access import decide_access
+from configuration.errors import ConfigError
+from configuration.paths import CACHE_DIR, DEFAULT_SETTINGS_PATH
+from data.scale.connection import redis_url
+
+SETTINGS_VARIABLE = "DASHBOARD_SETTINGS"
+CACHE_DIR_VARIABLE = "DASHBOARD_CACHE_DIR"
+
+
+def settings_path(env: Mapping[str, str] | None = None) -> Path:
+    """The settings file the web and worker processes share."""
+    env = os.environ if env is None else env
+    return Path(env.get(SETTINGS_VARIABLE) or DEFAULT_SETTINGS_PATH)
+
+
+def cache_dir(env: Mapping[str, str] | None = None) -> Path:
+    """The cache directory (issue store, results) every process reads and writes."""
+    env = os.environ if env is None else env
+    return Path(env.get(CACHE_DIR_VARIABLE) or CACHE_DIR)
+
+
+def build_dash_app(env: Mapping[str, str] | None = None) -> Any:
+    """The dashboard as every team-mode process builds it: same callbacks, same login."""
+    env = os.environ if env is None else env
+    path = settings_path(env)
+    if redis_url(env) and not path.is_file():
+        # Demo mode starts a simulator inside each process: every worker would see a
+        # different JIRA, so team mode needs one real settings file for all of them.
+        raise ConfigError(
+            f"Team mode (REDIS_URL set) needs a settings file; {path} does not exist.",
+            key=SETTINGS_VARIABLE,
+        )
+    app = create_app(path, cache_dir=cache_dir(env))
+    manager = background_manager(cache_dir(env), env)  # the app's own (cached) manager
+    # No hosts: the bind address was checked by whoever opened the socket.
+    return protect(app, decide_access((), env), env, manager=manager)
+
+
+dash_app = build_dash_app()
+server = dash_app.server
+
+
+def __getattr__(name: str) -> Any:
+    """``celery``: the Celery app of ``REDIS_URL`` (only team mode has one)."""
+    if name != "celery":
+        raise AttributeError(name)
+    url = redis_url()
+    if url is None:
+        raise ConfigError(
+            "REDIS_URL is not set: Celery workers are only used in team mode.", key="REDIS_URL"
+        )
+    return _celery_app(url)
