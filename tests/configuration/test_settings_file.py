@@ -225,3 +225,11 @@ def test_os_environ_is_the_default_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("JIRA_API_TOKEN", "process-env-token")
     assert load_settings(tmp_path / "none.json").jira.token == "process-env-token"
     assert os.environ["JIRA_API_TOKEN"] == "process-env-token"
+
+
+def test_the_example_file_is_the_documented_example_and_valid():
+    from tests.configuration.test_validation import EXAMPLE
+
+    example = Path(__file__).resolve().parents[2] / "settings.example.json"
+    assert json.loads(example.read_text()) == EXAMPLE
+    assert load_settings(example, env=NO_ENV) == parse_settings(EXAMPLE)
