@@ -76,13 +76,8 @@ def daily_counts(
 
 def daily_throughput(ctx: CalculationContext) -> np.ndarray:
     """Completed flow items per day (see module docstring) over the context's window."""
-    return daily_counts(_flow_completed_at(ctx), ctx.as_of, ctx.period_days)
-
-
-def _flow_completed_at(ctx: CalculationContext) -> pd.Series:
-    # The context's per-issue table: completed_at of flow items only.
-    per_issue = ctx.per_issue
-    return per_issue.loc[per_issue["is_flow"], "completed_at"]
+    completed_at = ctx.per_issue["completed_at"][ctx.is_flow]
+    return daily_counts(completed_at, ctx.as_of.to_pydatetime(), ctx.period_days)
 
 
 def _as_samples(samples: Sequence[int] | np.ndarray) -> np.ndarray:
@@ -227,7 +222,7 @@ def forecast(
 ) -> Forecast:
     """Forecast the context's flow throughput: how many in each horizon, when each N."""
     return forecast_from_samples(
-        daily_throughput(ctx), ctx.as_of, horizons=horizons, items=items,
+        daily_throughput(ctx), ctx.as_of.to_pydatetime(), horizons=horizons, items=items,
         confidences=confidences, trials=trials, seed=seed,
     )
 
