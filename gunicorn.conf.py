@@ -32,6 +32,9 @@ graceful_timeout = 30
 # (Redis pools, diskcache handles) is shared across a fork.
 preload_app = False
 accesslog = "-"
+# gunicorn's control socket lives at one default path per user, so two instances on
+# one machine would fight over it; the dashboard never uses gunicornc.
+control_socket_disable = True
 
 
 def on_starting(server: object) -> None:

@@ -9,8 +9,9 @@ Terms:
   when the leader succeeded, calls ``follow()`` (typically: read the shared store).
   A leader's failure is raised again, as the same error type, in every follower.
 - *progress hash*: ``jdm:flight:<key>`` with ``state`` (``running``/``done``/
-  ``failed``), ``fetched``, ``expected``, ``error`` (a user-facing sentence) and
-  ``error_type``. The leader writes its final state *before* it releases the lock,
+  ``failed``), ``fetched``, ``expected``, ``error`` (a user-facing sentence),
+  ``error_type`` and ``leader`` (``host:pid`` of the process that fetches, for
+  operators). The leader writes its final state *before* it releases the lock,
   so whoever sees the lock free reads the finished flight's outcome.
 - *abandoned*: the hash says ``running`` but nobody holds the lock: the leader died
   (e.g. its Celery worker was killed) and its lock expired. The store still holds
@@ -30,6 +31,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -68,6 +71,7 @@ class FlightStatus:
     expected: int | None = None
     error: str | None = None
     error_type: str | None = None
+    leader: str | None = None
 
 
 class SingleFlight(Protocol):
@@ -159,7 +163,7 @@ class RedisSingleFlight:
         try:
             with _heartbeat(lock, self.lock_timeout / 3):
                 self._publish(key, state="running", fetched=0, expected="", error="",
-                              error_type="")
+                              error_type="", leader=f"{socket.gethostname()}:{os.getpid()}")
                 value = lead(report)
         except DashboardError as exc:
             self._publish(key, state="failed", error=str(exc), error_type=type(exc).__name__)
@@ -230,6 +234,7 @@ def _status(key: str, raw: dict[str, str], lock_held: bool) -> FlightStatus:
         expected=int(expected) if expected else None,
         error=raw.get("error") or None,
         error_type=raw.get("error_type") or None,
+        leader=raw.get("leader") or None,
     )
 
 

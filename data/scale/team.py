@@ -11,12 +11,17 @@ environment itself, so single-process mode and team mode share one code path:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 
+from configuration.errors import ConfigError
 from configuration.settings import JiraSettings
 from data.scale.connection import connect, redis_url
 from data.scale.redis_bucket import RedisTokenBucket
 from data.scale.single_flight import LocalSingleFlight, RedisSingleFlight, SingleFlight
+
+LOCK_SECONDS_VARIABLE = "FETCH_LOCK_SECONDS"
+DEFAULT_LOCK_SECONDS = 30.0
 
 
 def team_mode(env: Mapping[str, str] | None = None) -> bool:
@@ -33,6 +38,20 @@ def shared_limiter(
 
 
 def single_flight(env: Mapping[str, str] | None = None) -> SingleFlight:
-    """One fetch per store key across processes (team mode) or this process only."""
+    """One fetch per store key across processes (team mode) or this process only.
+
+    ``FETCH_LOCK_SECONDS`` (default 30) is how long a dead fetcher can hold its key:
+    shorter notices a killed worker sooner, at the cost of more lock extensions.
+    """
+    env = os.environ if env is None else env
     url = redis_url(env)
-    return RedisSingleFlight(connect(url)) if url else LocalSingleFlight()
+    if url is None:
+        return LocalSingleFlight()
+    lock_seconds = env.get(LOCK_SECONDS_VARIABLE, "").strip()
+    try:
+        timeout = float(lock_seconds) if lock_seconds else DEFAULT_LOCK_SECONDS
+    except ValueError:
+        raise ConfigError("must be a number of seconds.", key=LOCK_SECONDS_VARIABLE) from None
+    if timeout <= 0:
+        raise ConfigError("must be a number of seconds.", key=LOCK_SECONDS_VARIABLE)
+    return RedisSingleFlight(connect(url), lock_timeout=timeout)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 import time
 
@@ -83,7 +84,10 @@ def test_second_caller_follows_the_first_and_never_fetches(redis_url: str) -> No
 
     follow_thread, follow_box = _in_thread(follow_run)
     time.sleep(0.2)
-    assert second.status(KEY) == FlightStatus(KEY, "running", fetched=5, expected=10)
+    status = second.status(KEY)
+    assert (status.state, status.fetched, status.expected) == ("running", 5, 10)
+    assert status.leader is not None
+    assert status.leader.endswith(f":{os.getpid()}")
     leader.release.set()
     lead_thread.join(timeout=10)
     follow_thread.join(timeout=10)
@@ -224,7 +228,10 @@ def test_a_killed_leader_is_reported_as_abandoned_to_its_followers(redis_url: st
         follower.run(KEY, _raise(AssertionError("must not lead")), lambda: None,
                      progress=lambda f, e: progress.append((f, e)))
     assert progress == [(40, 100)]
-    assert follower.status(KEY) == FlightStatus(KEY, "abandoned", fetched=40, expected=100)
+    status = follower.status(KEY)
+    assert (status.state, status.fetched, status.expected) == ("abandoned", 40, 100)
+    assert status.leader is not None
+    assert status.leader.endswith(f":{process.pid}")
 
 
 def _raise(error: Exception):

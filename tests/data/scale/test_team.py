@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from configuration.errors import ConfigError
 from configuration.settings import JiraSettings, RateLimit
 from data.scale import connection
 from data.scale.redis_bucket import RedisTokenBucket
@@ -35,4 +36,15 @@ def test_team_mode_uses_redis_parts_that_work(redis_url: str) -> None:
     assert limiter.available() == pytest.approx(3.0, abs=0.1)
     flights = single_flight(env)
     assert isinstance(flights, RedisSingleFlight)
+    assert flights.lock_timeout == 30.0
     assert flights.run("k", lambda progress: 42, lambda: 0) == 42
+    quick = single_flight({**env, "FETCH_LOCK_SECONDS": "2.5"})
+    assert isinstance(quick, RedisSingleFlight)
+    assert quick.lock_timeout == 2.5
+
+
+@pytest.mark.parametrize("value", ["soon", "0", "-3"])
+def test_bad_lock_seconds_is_a_config_error(value: str) -> None:
+    env = {"REDIS_URL": "redis://127.0.0.1:1/0", "FETCH_LOCK_SECONDS": value}
+    with pytest.raises(ConfigError, match="FETCH_LOCK_SECONDS: must be a number of seconds"):
+        single_flight(env)
