@@ -30,7 +30,7 @@ import requests
 
 from configuration.errors import ConfigError, JiraNotFound
 from configuration.redaction import register_secret
-from configuration.settings import JiraSettings
+from configuration.settings import JiraSettings, RateLimit
 from data.jira.changelog import ChangelogCompleter
 from data.jira.paging import CLOUD_SEARCH, DC_SEARCH, Page, cloud_pages, datacenter_pages
 from data.jira.retry import RetryPolicy
@@ -65,6 +65,27 @@ def _auth_for(jira: JiraSettings) -> tuple[requests.auth.AuthBase, str]:
     return BasicAuth(jira.email, jira.token), f"basic auth as {jira.email}"
 
 
+def paced_bucket(
+    limit: RateLimit,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> TokenBucket:
+    """The client's bucket for a server that allows ``limit``: same rate, one token less.
+
+    The server counts requests when they arrive, and arrival times jitter with network
+    latency (the first request also pays for the TCP connection). A bucket identical to
+    the server's would therefore sometimes send a request a few milliseconds "early"
+    and earn a 429. Keeping one token of headroom tolerates a jitter of up to one
+    refill interval at no cost in sustained rate.
+    """
+    if limit.requests < 2:
+        return TokenBucket(limit.requests, limit.per_seconds, clock=clock, sleep=sleep)
+    capacity = limit.requests - 1
+    per_seconds = limit.per_seconds * capacity / limit.requests  # keeps the rate
+    return TokenBucket(capacity, per_seconds, clock=clock, sleep=sleep)
+
+
 class JiraClient:
     """A client for one JIRA. Use as a context manager, or call ``close()``."""
 
@@ -88,10 +109,7 @@ class JiraClient:
         self._owns_session = session is None
         self._session = session or requests.Session()
         self._session.headers.setdefault("Accept", "application/json")
-        limit = jira.rate_limit
-        self.bucket = bucket or TokenBucket(
-            limit.requests, limit.per_seconds, clock=clock, sleep=sleep
-        )
+        self.bucket = bucket or paced_bucket(jira.rate_limit, clock=clock, sleep=sleep)
         self._jira = jira
         self._api = API[jira.flavor]
         self._transport = JiraTransport(
