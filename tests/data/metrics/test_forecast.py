@@ -14,11 +14,15 @@ from data.metrics.forecast import (
     MAX_DAYS,
     Forecast,
     daily_counts,
+    daily_throughput,
     days_needed,
+    forecast,
     forecast_from_samples,
     how_many,
     when,
 )
+from tests.builders import issue
+from tests.data.metrics.support import context_of
 
 AS_OF = datetime(2026, 1, 1, tzinfo=UTC)
 CONF = (0.5, 0.85, 0.95)
@@ -186,3 +190,42 @@ def test_forecast_is_frozen_and_repeatable() -> None:
         first.seed = 1  # type: ignore[misc]
     with pytest.raises(TypeError):
         first.how_many[14] = {}  # type: ignore[index]
+
+
+# --- from a context ------------------------------------------------------------------
+
+
+def _done_issue(key: str, done_at: str, issue_type: str = "Story") -> dict:
+    return issue(key, type=issue_type, created="2025-12-01T00:00:00.000+0000", transitions=[
+        ("2025-12-02T00:00:00.000+0000", "To Do", "In Progress"),
+        (done_at, "In Progress", "Done"),
+    ])
+
+
+def throughput_fixture() -> list[dict]:
+    return [
+        _done_issue("T-1", "2026-01-29T23:59:59.000+0000"),  # day 0 (01-29)
+        _done_issue("T-2", "2026-01-30T01:30:00.000+0200"),  # 2026-01-29T23:30Z: day 0
+        _done_issue("T-3", "2026-01-31T12:00:00.000+0000"),  # day 2 (01-31)
+        _done_issue("T-4", "2026-01-28T23:59:59.000+0000"),  # before the window
+        _done_issue("T-5", "2026-01-31T12:00:00.000+0000", "Deployment"),  # not a flow item
+        issue("T-6", created="2025-12-01T00:00:00.000+0000", transitions=[  # reopened
+            ("2026-01-30T00:00:00.000+0000", "In Progress", "Done"),
+            ("2026-01-31T00:00:00.000+0000", "Done", "In Progress"),
+        ]),
+    ]
+
+
+def test_daily_throughput_counts_flow_items_completed_per_day() -> None:
+    ctx = context_of(throughput_fixture(), period_days=3)
+    assert daily_throughput(ctx).tolist() == [2, 0, 1]
+
+
+def test_forecast_of_a_context_is_the_forecast_of_its_samples() -> None:
+    ctx = context_of(throughput_fixture(), period_days=3)
+    result = forecast(ctx, horizons=(3,), items=(4,), trials=2000)
+    expected = forecast_from_samples([2, 0, 1], datetime(2026, 2, 1, tzinfo=UTC),
+                                     horizons=(3,), items=(4,), trials=2000)
+    assert result == expected
+    assert result.completed_in_window == 3
+    assert result.to_json()["when"]["4"]["0.5"].startswith("2026-02-0")
