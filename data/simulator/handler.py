@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import time
 from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
@@ -95,6 +96,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, method: str, path: str, query: dict[str, list[str]],
                 raw_body: bytes) -> Reply:
+        if self.sim.delay_seconds > 0:
+            time.sleep(self.sim.delay_seconds)
         fault = self.sim.faults.pop()
         if fault is not None:
             return _fault_reply(fault)

@@ -15,6 +15,7 @@ newest histories a search result carries (40 on Cloud, complete on Data Center).
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -51,6 +52,7 @@ class JiraSimulator:
         statuses: list[dict[str, Any]] | None = None,
         fields: list[dict[str, Any]] | None = None,
         issue_types: list[dict[str, Any]] | None = None,
+        delay_seconds: float = 0.0,
         host: str = "127.0.0.1",
         port: int = 0,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -67,6 +69,7 @@ class JiraSimulator:
         self._pat = pat
         self.user_timezone = user_timezone
         self.retry_after_seconds = retry_after_seconds
+        self.delay_seconds = delay_seconds  # added to every answer: slow servers, timeouts
         self.changelog_cut = (CLOUD_CHANGELOG_CUT if flavor == "cloud" else None) \
             if changelog_cut == FLAVOR_DEFAULT else changelog_cut
         self._statuses = statuses if statuses is not None else demo_statuses()
@@ -168,8 +171,8 @@ class JiraSimulator:
     # -- data -----------------------------------------------------------------------------
 
     def upsert_issue(self, raw_issue: dict[str, Any]) -> None:
-        """Add or replace a raw issue (for incremental-sync tests)."""
-        self.store.upsert(raw_issue)
+        """Add or replace a raw issue (for incremental-sync tests); a copy is kept."""
+        self.store.upsert(json.loads(json.dumps(raw_issue)))
 
     def set_status(self, key: str, status_name: str, at: datetime) -> None:
         """Move ``key`` to ``status_name`` at ``at``: a new history; ``updated`` becomes ``at``."""

@@ -9,7 +9,10 @@ Terms:
 - *version*: a counter bumped on every change, so search results can be cached
   per ``(jql, version)`` and paging stays consistent while nothing changes.
 
-Thread-safe: every public method takes the store's lock.
+Thread-safe: every public method takes the store's lock. The store never mutates
+an issue dict it was given (a status change replaces the issue with an edited copy),
+so the demo's 2,400 issues are shared, not copied, when a simulator starts; callers
+must likewise not mutate an issue after handing it over.
 """
 
 from __future__ import annotations
@@ -49,9 +52,8 @@ class IssueStore:
         for issue in issues:
             self.upsert(issue)
 
-    def upsert(self, raw: dict[str, Any]) -> None:
-        """Add or replace one issue (a private copy is kept)."""
-        issue = json.loads(json.dumps(raw))
+    def upsert(self, issue: dict[str, Any]) -> None:
+        """Add or replace one issue (kept by reference, never mutated)."""
         histories = sorted(issue.get("changelog", {}).get("histories", []), key=_history_order)
         with self._lock:
             key = issue["key"].upper()
@@ -67,7 +69,7 @@ class IssueStore:
     def set_status(self, key: str, status_name: str, at: datetime) -> None:
         """Move ``key`` to ``status_name`` at ``at``: a new history, ``updated`` and resolution."""
         with self._lock:
-            issue = self._issues[key.upper()]
+            issue = json.loads(json.dumps(self._issues[key.upper()]))  # edit a private copy
             new = self._status_object(status_name)
             old = issue["fields"].get("status") or {}
             history = {
