@@ -54,7 +54,8 @@ lint: $(DEV_STAMP)
 
 bench: $(RUNTIME_STAMP)
 	@set -e; for script in benchmarks/*.py; do \
-		[ -e "$$script" ] || continue; \
-		echo "== $$script"; \
-		$(PY) "$$script"; \
+		name=$$(basename "$$script" .py); \
+		case "$$name" in _*|'*') continue;; esac; \
+		echo "== benchmarks.$$name"; \
+		$(PY) -m "benchmarks.$$name"; \
 	done
