@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from data.metrics.aging import ITEM_COLUMNS, aging_wip
+from data.metrics.aging import ITEM_COLUMNS, aging_wip, iso_utc
 from data.metrics.flow_time import flow_time
 from tests.builders import issue
 from tests.data.metrics.support import context_of
@@ -96,3 +97,12 @@ def test_nothing_in_progress() -> None:
     assert result.to_json()["items"] == []
     with pytest.raises(AttributeError):
         result.p50_days = 1.0  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("text", [
+    "2026-01-25T00:00:01+00:00", "2026-01-25T00:00:01.123000+00:00",
+    "2026-01-25T00:00:01.000007+00:00", "1999-12-31T23:59:59+00:00",
+])
+def test_iso_utc_matches_isoformat(text: str) -> None:
+    stamp = pd.Timestamp(text)
+    assert iso_utc(np.array([stamp.value])) == [stamp.isoformat()] == [text]
