@@ -183,14 +183,6 @@ def _check_url(value: Any) -> str | None:
     return value.strip().rstrip("/")
 
 
-def _check_email(value: Any) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or value.count("@") != 1 or any(c.isspace() for c in value):
-        raise _Invalid("must be an e-mail address or null")
-    return value
-
-
 def _check_jql(value: Any) -> str | None:
     if value is None:
         return None
@@ -293,7 +285,8 @@ SETTINGS = Section(Settings, {
         "url": _leaf(_check_url),
         "flavor": choice("cloud", "datacenter"),
         "auth": choice("basic", "bearer"),
-        "email": _leaf(_check_email),
+        # Not only e-mail addresses: Data Center basic auth sends a user name here.
+        "email": text("an e-mail address or user name"),
         "token": text(),
         "jql": _leaf(_check_jql),
         "page_size": whole(1, MAX_PAGE_SIZE),

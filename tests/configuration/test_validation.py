@@ -118,6 +118,7 @@ VALID = [
     ("jira.flavor", "datacenter", "datacenter"),
     ("jira.auth", "bearer", "bearer"),
     ("jira.email", "a@b.org", "a@b.org"),
+    ("jira.email", "dc-user", "dc-user"),
     ("jira.token", "t0ken", "t0ken"),
     ("jira.jql", "  project = X ", "project = X"),
     ("jira.page_size", 1, 1),
@@ -173,7 +174,8 @@ INVALID = [
     (nested("jira.flavor", "server"), "jira.flavor", '"cloud", "datacenter"'),
     (nested("jira.auth", "oauth"), "jira.auth", '"basic", "bearer"'),
     (nested("jira.auth", None), "jira.auth", "must be one of"),
-    (nested("jira.email", "nobody"), "jira.email", "e-mail"),
+    (nested("jira.email", ""), "jira.email", "e-mail address or user name"),
+    (nested("jira.email", 7), "jira.email", "e-mail address or user name"),
     (nested("jira.token", ""), "jira.token", "non-empty"),
     (nested("jira.token", 123), "jira.token", "non-empty"),
     (nested("jira.jql", ""), "jira.jql", "must not be empty"),
@@ -270,7 +272,7 @@ def test_a_non_object_is_rejected():
 @pytest.mark.parametrize("key", ["jira.url", "jira.email", "jira.token", "jira.jql"])
 def test_messages_never_echo_the_rejected_value(key):
     text_value = 'ftp://s3cr3t-value with "spaces"'
-    raw = nested(key, text_value if key in ("jira.url", "jira.email") else ["s3cr3t-value"])
+    raw = nested(key, text_value if key == "jira.url" else ["s3cr3t-value"])
     with pytest.raises(SettingsInvalid) as caught:
         parse_settings(raw)
     assert "s3cr3t" not in str(caught.value)
