@@ -69,7 +69,8 @@ def code_columns(labels: np.ndarray, states: np.ndarray, columns: Sequence[str])
 
 def day_ends(as_of: datetime, period_days: int) -> pd.DatetimeIndex:
     """The end instant of every UTC day overlapping the window, the last one ``as_of``."""
-    end = pd.Timestamp(as_of).tz_convert("UTC")
+    end = pd.Timestamp(as_of)
+    end = end.tz_localize("UTC") if end.tzinfo is None else end.tz_convert("UTC")
     first = (end - pd.Timedelta(days=period_days)).floor("D")
     last = (end - pd.Timedelta(1, "ns")).floor("D")
     days = pd.date_range(first, last, freq="D")

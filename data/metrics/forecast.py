@@ -66,12 +66,17 @@ def daily_counts(
     """
     raw = completed_at if isinstance(completed_at, pd.Series) else pd.Series(list(completed_at))
     times = pd.to_datetime(raw, utc=True).dropna()
-    end = pd.Timestamp(as_of).tz_convert("UTC")
+    end = _utc(as_of)
     start = end - pd.Timedelta(days=period_days)
     inside = times[(times >= start) & (times < end)]
     # Integer floor division of exact timedeltas: no float error at bucket edges.
     buckets = ((inside - start).to_numpy() // _DAY).astype(np.int64)
     return np.bincount(buckets, minlength=period_days).astype(np.int64)
+
+
+def _utc(instant: datetime) -> pd.Timestamp:
+    stamp = pd.Timestamp(instant)  # a naive time is taken as UTC, like the context does
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
 
 
 def daily_throughput(ctx: CalculationContext) -> np.ndarray:
@@ -116,7 +121,10 @@ def when(
     trials: int = DEFAULT_TRIALS,
     seed: int = DEFAULT_SEED,
 ) -> dict[float, datetime | None]:
-    """Date by which ``items`` more items are done, with each confidence (or None)."""
+    """Date by which ``items`` more items are done, with each confidence (or None).
+
+    ``items <= 0`` is done already: ``as_of`` at every confidence.
+    """
     return _dates(as_of, days_needed(samples, items, confidences, trials=trials, seed=seed))
 
 

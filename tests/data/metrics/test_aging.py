@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import copy
+import random
+from datetime import UTC, datetime
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from data.metrics.aging import ITEM_COLUMNS, aging_wip, iso_utc
+from data.metrics.flow_load import flow_load
 from data.metrics.flow_time import flow_time
+from data.simulator.demo_data import generate_demo_issues
 from tests.builders import issue
-from tests.data.metrics.support import context_of
+from tests.data.metrics.support import SETTINGS, context_of
 
 # support.AS_OF = 2026-02-01T00:00Z, window [2026-01-04, 2026-02-01)
 DAY = 86_400
@@ -106,3 +112,18 @@ def test_nothing_in_progress() -> None:
 def test_iso_utc_matches_isoformat(text: str) -> None:
     stamp = pd.Timestamp(text)
     assert iso_utc(np.array([stamp.value])) == [stamp.isoformat()] == [text]
+
+
+def test_demo_wip_matches_flow_load_and_ignores_issue_order() -> None:
+    raw = generate_demo_issues(anchor=datetime(2026, 3, 1, tzinfo=UTC), count=300)
+    shuffled = copy.deepcopy(raw)
+    random.Random(2).shuffle(shuffled)
+    for item in shuffled:
+        item["changelog"]["histories"].reverse()
+    as_of = "2026-02-20T17:45:10+00:00"
+    ctx = context_of(raw, SETTINGS, as_of=as_of)
+    result = aging_wip(ctx)
+    assert result.wip == flow_load(ctx).wip > 0
+    assert result.items["age_days"].is_monotonic_decreasing
+    assert (result.items["age_days"] > 0).all()
+    assert result.to_json() == aging_wip(context_of(shuffled, SETTINGS, as_of=as_of)).to_json()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import copy
+import random
 from datetime import UTC, datetime
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from configuration.settings import Settings, WorkflowSettings
 from data.metrics.cumulative_flow import cumulative_flow, day_ends, replay_counts
+from data.metrics.flow_load import flow_load
 from data.simulator.demo_data import generate_demo_issues
 from tests.builders import issue
 from tests.data.metrics.support import SETTINGS, context_of
@@ -114,10 +118,14 @@ def test_a_change_dated_before_creation_applies_from_creation() -> None:
     assert counts.tolist() == [[0, 1, 0], [0, 1, 1], [0, 0, 2]]
 
 
+@pytest.fixture(scope="module")
+def demo_issues() -> list[dict]:
+    return generate_demo_issues(anchor=datetime(2026, 3, 1, tzinfo=UTC), count=300)
+
+
 @pytest.mark.parametrize("as_of", ["2026-03-01T00:00:00+00:00", "2026-02-20T17:45:10+00:00"])
-def test_replay_matches_status_at_each_day_end(as_of: str) -> None:
-    raw = generate_demo_issues(anchor=datetime(2026, 3, 1, tzinfo=UTC), count=300)
-    ctx = context_of(raw, SETTINGS, as_of=as_of, period_days=60)
+def test_replay_matches_status_at_each_day_end(demo_issues: list[dict], as_of: str) -> None:
+    ctx = context_of(demo_issues, SETTINGS, as_of=as_of, period_days=60)
     result = cumulative_flow(ctx)
     states = list(result.states)
     for day_end, counts in zip(day_ends(ctx.as_of.to_pydatetime(), 60), result.counts.to_numpy(),
@@ -130,3 +138,25 @@ def test_replay_matches_status_at_each_day_end(as_of: str) -> None:
             expected[column if column is not None else states.index(label)] += 1
         assert counts.tolist() == expected.tolist()
     assert result.counts.to_numpy().sum() > 0
+
+
+def test_last_day_agrees_with_flow_load_and_done_items(demo_issues: list[dict]) -> None:
+    ctx = context_of(demo_issues, SETTINGS, as_of="2026-02-20T17:45:10+00:00", period_days=60)
+    last = cumulative_flow(ctx).counts.iloc[-1]
+    load = flow_load(ctx)
+    assert {name: int(last[name]) for name in load.by_status} == dict(load.by_status)
+    assert int(last[list(load.by_status)].sum()) == load.wip > 0
+    done = (ctx.per_issue["state"] == "done") & ctx.per_issue["is_flow"]
+    assert int(last["done"]) == int(done.sum())
+    assert int(last.sum()) == int(ctx.per_issue["is_flow"].sum())
+
+
+def test_order_of_issues_and_histories_does_not_matter(demo_issues: list[dict]) -> None:
+    shuffled = copy.deepcopy(demo_issues)
+    random.Random(4).shuffle(shuffled)
+    for raw in shuffled:
+        raw["changelog"]["histories"].reverse()
+    as_of = "2026-02-20T17:45:10+00:00"
+    first = cumulative_flow(context_of(demo_issues, SETTINGS, as_of=as_of, period_days=60))
+    second = cumulative_flow(context_of(shuffled, SETTINGS, as_of=as_of, period_days=60))
+    pd.testing.assert_frame_equal(first.counts, second.counts)
