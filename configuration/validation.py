@@ -94,8 +94,8 @@ def _leaf(check: Callable[[Any], Any]) -> Rule:
 
 def _kind(value: Any) -> str:
     """The JSON type of a value, for messages that must not echo the value itself."""
-    kinds = ((type(None), "null"), (bool, "true/false"), ((int, float), "a number"),
-             (str, "text"), (list, "a list"), (dict, "an object"))
+    kinds = ((type(None), "null"), (bool, "true/false"), (int, "a whole number"),
+             (float, "a decimal number"), (str, "text"), (list, "a list"), (dict, "an object"))
     return next((name for types, name in kinds if isinstance(value, types)), "unsupported")
 
 
