@@ -31,7 +31,7 @@ import requests
 from configuration.errors import ConfigError, JiraNotFound
 from configuration.redaction import register_secret
 from configuration.settings import JiraSettings, RateLimit
-from data.jira.changelog import ChangelogCompleter
+from data.jira.changelog import ChangelogCompleter, is_truncated
 from data.jira.paging import CLOUD_SEARCH, DC_SEARCH, Page, cloud_pages, datacenter_pages
 from data.jira.retry import RetryPolicy
 from data.jira.token_bucket import RateLimiter, TokenBucket
@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, "int | None"], None]
 API = {"cloud": "/rest/api/3", "datacenter": "/rest/api/2"}
 CLOUD_COUNT = "/rest/api/3/search/approximate-count"
+BULK_BATCH = 1000  # JIRA's limit of issues per changelog bulkfetch
 DEFAULT_POLICY = RetryPolicy()
 
 
@@ -127,6 +128,11 @@ class JiraClient:
     def requests_made(self) -> int:
         """HTTP requests sent so far, retries included."""
         return self._transport.requests_made
+
+    @property
+    def throttled_seconds(self) -> float:
+        """Seconds spent waiting for the rate limiter (pacing and pauses) so far."""
+        return self._transport.throttled_seconds
 
     @property
     def rate_limited(self) -> int:
@@ -221,16 +227,37 @@ class JiraClient:
         if progress is not None:
             progress(0, expected)
         found: dict[str, dict] = {}  # by issue id: a moving result set may repeat one
-        for page in self.iter_pages(jql, fields, cancel=cancel):
+        pending: set[str] = set()  # ids of issues whose changelog is still truncated
+        pager = cloud_pages if self._jira.flavor == "cloud" else datacenter_pages
+        for page in pager(self._transport, jql, fields, self._jira.page_size, cancel):
             expected = page.total if page.total is not None else expected
-            found.update((str(issue.get("id")), issue) for issue in page.issues)
+            for issue in page.issues:
+                found[str(issue.get("id"))] = issue
+                if is_truncated(issue):
+                    pending.add(str(issue.get("id")))
+            if len(pending) >= BULK_BATCH:
+                self._complete(found, pending, cancel)
             if progress is not None:
                 progress(len(found), expected)
+        self._complete(found, pending, cancel)
         log.info(
             "JIRA search: %d issues in %.1f s with %d requests",
             len(found), time.perf_counter() - started, self.requests_made - requests_before,
         )
         return list(found.values())
+
+    def _complete(self, found: dict[str, dict], pending: set[str], cancel: Cancel | None) -> None:
+        """Complete the changelogs of the ``pending`` issues in ``found``, in place.
+
+        Batching across pages (up to bulkfetch's 1,000 issues) instead of per page
+        saves requests: with a long history on most pages, per-page completion
+        nearly doubles the request count of a Cloud fetch.
+        """
+        if pending:
+            ids = sorted(pending)
+            for issue in self._changelogs.complete([found[i] for i in ids], cancel):
+                found[str(issue["id"])] = issue
+            pending.clear()
 
     # -- lifecycle -----------------------------------------------------------------
 

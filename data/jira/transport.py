@@ -102,6 +102,7 @@ class JiraTransport:
         self._counter_lock = threading.Lock()
         self.requests_made = 0
         self.rate_limited = 0  # 429 answers received
+        self.throttled_seconds = 0.0  # time spent waiting for the limiter
 
     def request(
         self,
@@ -117,7 +118,9 @@ class JiraTransport:
         last = self._policy.max_retries
         for retry in range(last + 1):
             self._check(cancel)
-            self._limiter.acquire()
+            waited = self._limiter.acquire()
+            with self._counter_lock:
+                self.throttled_seconds += waited
             self._check(cancel)
             outcome = self._attempt(method, url, params, body, retry)
             if isinstance(outcome, requests.Response):

@@ -10,7 +10,8 @@ import pytest
 from configuration.errors import JiraCancelled
 from data.jira.fields import BASE_FIELDS
 from data.simulator.server import JiraSimulator
-from tests.data.jira.conftest import JQL, LONG, MakeClient
+from tests import builders
+from tests.data.jira.conftest import EMAIL, JQL, LONG, TOKEN, MakeClient
 from tests.data.jira.scripted_server import BlockingProxy
 
 FIELDS = list(BASE_FIELDS)
@@ -140,3 +141,25 @@ def test_iter_pages_yields_complete_pages_in_order(
     assert [len(p.issues) for p in pages] == [100, 100, 33]
     assert all(i["changelog"]["total"] == len(i["changelog"]["histories"])
                for p in pages for i in p.issues)
+
+
+def test_search_batches_changelog_completion_across_pages(make_client: MakeClient) -> None:
+    """Long histories on three different pages: iter_pages completes per page (3
+    bulkfetch calls), search batches them into one."""
+    long_keys = {"DEMO-10", "DEMO-60", "DEMO-110"}
+    issues = [
+        builders.busy_issue(f"DEMO-{n}", 45) if f"DEMO-{n}" in long_keys
+        else builders.issue(f"DEMO-{n}")
+        for n in range(1, 151)
+    ]
+    with JiraSimulator(issues, email=EMAIL, token=TOKEN) as sim:
+        client = make_client(sim.url, page_size=50)
+        pages = list(client.iter_pages(JQL, FIELDS))
+        on_pages = [sum(1 for i in p.issues if i["key"] in long_keys) for p in pages]
+        per_page_calls = sim.stats.by_path["/rest/api/3/changelog/bulkfetch"]
+        sim.reset_stats()
+        got = client.search(JQL, FIELDS)
+        batched_calls = sim.stats.by_path["/rest/api/3/changelog/bulkfetch"]
+    assert on_pages == [1, 1, 1]
+    assert (per_page_calls, batched_calls) == (3, 1)
+    _assert_all_complete(got, issues)
