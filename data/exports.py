@@ -21,11 +21,12 @@ Durations are exact (never rounded); times are UTC. No Dash here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
 
-from data.metrics import dora_events
+from data.metrics import dora_events, forecast
 from data.metrics.context import CalculationContext
 from data.metrics.fields import NAT
 from data.metrics.forecast import daily_counts
@@ -38,6 +39,8 @@ DAY_NS = 86400 * 10**9
 class PageItems:
     """The item tables of one context (see the module docstring for columns)."""
 
+    as_of: pd.Timestamp
+    period_days: int
     deployments: pd.DataFrame
     changes: pd.DataFrame
     incidents: pd.DataFrame
@@ -111,7 +114,8 @@ def wip(ctx: CalculationContext) -> pd.DataFrame:
 
 def page_items(ctx: CalculationContext) -> PageItems:
     """Every item table of the context's window."""
-    return PageItems(deployments(ctx), changes(ctx), incidents(ctx), completed(ctx), wip(ctx))
+    return PageItems(ctx.as_of, ctx.period_days, deployments(ctx), changes(ctx),
+                     incidents(ctx), completed(ctx), wip(ctx))
 
 
 def _stack(parts: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -134,12 +138,37 @@ def flow_table(items: PageItems) -> pd.DataFrame:
     return _stack({"completed": items.completed, "in_progress": items.wip})
 
 
-def forecast_table(items: PageItems, ctx: CalculationContext) -> pd.DataFrame:
+def throughput_table(items: PageItems) -> pd.DataFrame:
     """The daily throughput samples the forecast draws from (one row per day)."""
-    counts = daily_counts(items.completed["completed_at"], ctx.as_of, ctx.period_days)
-    start = ctx.window.start
+    counts = daily_counts(items.completed["completed_at"], items.as_of, items.period_days)
+    start = items.as_of - pd.Timedelta(days=items.period_days)
     return pd.DataFrame({"day_start": [start + pd.Timedelta(days=i) for i in range(len(counts))],
                          "completed_items": counts})
+
+
+@dataclass(frozen=True)
+class ForecastAnswer:
+    """Monte Carlo answers at every confidence of :data:`CURVE_CONFIDENCES`."""
+
+    how_many: dict[float, int]
+    when: dict[float, datetime | None]
+    completed: int
+    sample_days: int
+
+
+# 50% to 99% in steps of 1%: enough points to draw a confidence curve; the engine
+# simulates once per question whatever the number of confidences.
+CURVE_CONFIDENCES = tuple(round(0.5 + i / 100, 2) for i in range(50))
+
+
+def forecast_answers(completed_items: pd.DataFrame, as_of: datetime, period_days: int, *,
+                     items: int, days: int) -> ForecastAnswer:
+    """How many in ``days`` days and when ``items`` are done, from the window's throughput."""
+    samples = daily_counts(completed_items["completed_at"], as_of, period_days)
+    return ForecastAnswer(
+        how_many=forecast.how_many(samples, days, CURVE_CONFIDENCES),
+        when=forecast.when(samples, items, as_of, CURVE_CONFIDENCES),
+        completed=int(samples.sum()), sample_days=int(samples.size))
 
 
 def to_csv(table: pd.DataFrame) -> str:

@@ -35,6 +35,7 @@ class CardData:
     higher_is_better: bool | None = True  # None: a change is neither good nor bad
     note: str = ""
     detail: str = ""  # e.g. "42 deployments"
+    compare: bool = True  # False: no "vs previous period" line (e.g. a distribution)
 
 
 def tier_badge(card_key: str, tier: str | None, benchmarks: Sequence[tuple[str, str]]):
@@ -57,7 +58,8 @@ def tier_badge(card_key: str, tier: str | None, benchmarks: Sequence[tuple[str, 
 def _delta(card: CardData):
     text = fmt.change_text(card.delta_percent)
     tone = "text-muted"
-    if card.delta_percent and card.higher_is_better is not None:
+    if card.delta_percent and abs(card.delta_percent) >= 0.5 and \
+            card.higher_is_better is not None:
         better = (card.delta_percent > 0) == card.higher_is_better
         tone = "text-success" if better else "text-danger"
     return html.Small(text, className=f"metric-delta {tone}")
@@ -71,7 +73,8 @@ def metric_card(card: CardData, trend=None):
                   html.Span(card.unit, className="metric-unit")],
                  id=f"{card.key}-value", className="metric-value-line"),
         html.Div([tier_badge(card.key, card.tier, card.benchmarks) if card.benchmarks or
-                  card.tier else None, _delta(card)], className="metric-meta"),
+                  card.tier else None, _delta(card) if card.compare else None],
+                 className="metric-meta"),
         html.Div(card.detail, className="metric-detail text-muted"),
     ]
     if card.note:
@@ -98,7 +101,11 @@ def empty_state(message: str, *, action_href: str | None = "/settings",
 
 
 def graph(element_id: str, figure: go.Figure):
-    return dcc.Graph(id=element_id, figure=figure, config=GRAPH_CONFIG, className="chart")
+    # An explicit height: a responsive graph drawn while hidden (behind the loading
+    # spinner) would otherwise measure its container as 0 px high and stay collapsed.
+    height = figure.layout.height or 300
+    return dcc.Graph(id=element_id, figure=figure, config=GRAPH_CONFIG, className="chart",
+                     style={"height": f"{height}px"})
 
 
 def chart_card(title: str, element_id: str, figure: go.Figure | None, note: str,
@@ -122,3 +129,8 @@ def page_header(title: str, subtitle: str, download_button_id: str | None = None
     return html.Div([html.Div([html.H2(title, className="page-title"),
                                html.Div(subtitle, className="page-subtitle text-muted")]),
                      html.Div(right)], className="page-header")
+
+
+def error_state(message: str):
+    """A page-level failure in one sentence (the details are in the logs)."""
+    return dbc.Alert(message, color="danger", className="mt-3 page-error")

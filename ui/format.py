@@ -46,7 +46,9 @@ def change(current: float | None, previous: float | None) -> float | None:
 def change_text(delta_percent: float | None) -> str:
     if delta_percent is None:
         return "no previous period to compare"
-    arrow = "▲" if delta_percent > 0 else "▼" if delta_percent < 0 else "■"
+    if abs(delta_percent) < 0.5:
+        return "■ no change vs previous period"
+    arrow = "▲" if delta_percent > 0 else "▼"
     return f"{arrow} {number(abs(delta_percent), 0)}% vs previous period"
 
 

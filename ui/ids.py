@@ -14,7 +14,8 @@ from __future__ import annotations
 URL = "app-url"
 PAGE_CONTENT = "app-page-content"
 DATA_VERSION = "app-data-version"  # Store: bumped after every sync or applied save
-AUTO_SYNC = "app-auto-sync"  # Store: set by the layout when the cache needs a first fetch
+AUTO_SYNC = "app-auto-sync"  # Store: set on page load when the cache needs a first fetch
+SAVED_SYNC = "app-saved-sync"  # Store: set when saved settings need a fetch
 PERIOD_STORE = "app-period"  # Store: {"period_days": int, "end": "YYYY-MM-DD" | None}
 NAV_DORA = "header-nav-dora"
 NAV_FLOW = "header-nav-flow"

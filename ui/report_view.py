@@ -62,7 +62,7 @@ def scatter_frame(report: Report | None,
     frame = pd.DataFrame(list(points), columns=["key", "completed_at", "days"])
     frame = frame.rename(columns={"days": "flow_days"})
     frame["flow_type"] = frame["key"].map(dict(flow_types or {})).fillna("other")
-    frame["completed_at"] = pd.to_datetime(frame["completed_at"], utc=True)
+    frame["completed_at"] = pd.to_datetime(frame["completed_at"], utc=True, format="ISO8601")
     return frame
 
 
@@ -116,5 +116,5 @@ def cumulative_flow_frame(report: Report | None) -> tuple[pd.DataFrame, list[str
     for state in states:
         if state not in frame:
             frame[state] = 0
-    frame["day"] = pd.to_datetime(frame["day"], utc=True)
+    frame["day"] = pd.to_datetime(frame["day"], utc=True, format="ISO8601")
     return frame, states

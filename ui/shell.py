@@ -83,14 +83,15 @@ def toolbar(default_days: int):
     ], fluid=True, className="app-toolbar")
 
 
-def layout(*, default_days: int, demo: bool, needs_first_fetch: bool):
-    """The whole shell. ``needs_first_fetch`` starts a fetch as soon as the page loads."""
+def layout(*, default_days: int, demo: bool):
+    """The whole shell: navigation, toolbar, shared stores and the page container."""
     return html.Div([
         dcc.Location(id=ids.URL, refresh=False),
         dcc.Store(id=ids.PERIOD_STORE, data={"period_days": default_days, "start": None,
                                              "end": None}),
         dcc.Store(id=ids.DATA_VERSION, data=0),
-        dcc.Store(id=ids.AUTO_SYNC, data={"first": True} if needs_first_fetch else None),
+        dcc.Store(id=ids.AUTO_SYNC),
+        dcc.Store(id=ids.SAVED_SYNC),
         dcc.Store(id=ids.FETCH_RESULT),
         navbar(demo),
         toolbar(default_days),
@@ -98,3 +99,28 @@ def layout(*, default_days: int, demo: bool, needs_first_fetch: bool):
                                   type="circle", delay_show=400),
                       fluid=True, className="app-main"),
     ], className="app")
+
+
+def progress_text(fetched: int, expected: int | None) -> str:
+    if expected:
+        return f"Fetching issues from JIRA: {fetched:,} of {expected:,}"
+    return f"Fetching issues from JIRA: {fetched:,} so far"
+
+
+def fetch_alert(result: dict, *, has_data: bool):
+    """The outcome of a fetch: a short success note, or the failure in one sentence."""
+    if result.get("ok"):
+        return dbc.Alert(result.get("summary", "Fetched."), color="success", duration=6000,
+                         dismissable=True, className="fetch-alert mt-2")
+    keep = (" The pages keep showing the last good data." if has_data else "")
+    return dbc.Alert([html.Strong("The fetch failed. "), result.get("error", ""), keep],
+                     color="danger", dismissable=True, className="fetch-alert mt-2")
+
+
+def sync_status(last_sync_text: str, age_text: str | None, *, stale: bool):
+    """``Last sync: ...`` for the header, and a note when the data is getting old."""
+    label = f"Last sync: {last_sync_text}" + (f" ({age_text} ago)" if age_text else "")
+    note = (dbc.Alert(f"Showing data synced {age_text} ago; use Refresh to update it.",
+                      color="warning", className="stale-note mt-2 py-2")
+            if stale and age_text else None)
+    return label, note

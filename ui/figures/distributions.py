@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.figures.theme import FLOW_TYPE_COLORS, PERCENTILE_STYLE, PRIMARY, base_figure
+from ui.figures.theme import FLOW_TYPE_COLORS, MUTED, PERCENTILE_STYLE, PRIMARY, base_figure
 
 
 def _percentile_lines(fig: go.Figure, percentiles: Mapping[str, float | None], *,
@@ -23,8 +24,10 @@ def _percentile_lines(fig: go.Figure, percentiles: Mapping[str, float | None], *
         line = {"color": style["color"], "dash": style["dash"], "width": 1.5}
         text = f"{label} {value:,.1f}"
         if vertical:
+            # p50 labelled left of its line, the others right: close lines stay readable.
+            side = "top left" if label == "p50" else "top right"
             fig.add_vline(x=value, line=line, annotation_text=text,
-                          annotation_position="top right", annotation_font_size=10)
+                          annotation_position=side, annotation_font_size=10)
         else:
             fig.add_hline(y=value, line=line, annotation_text=text,
                           annotation_position="top left", annotation_font_size=10)
@@ -32,12 +35,30 @@ def _percentile_lines(fig: go.Figure, percentiles: Mapping[str, float | None], *
 
 def histogram(values: Sequence[float], *, unit: str,
               percentiles: Mapping[str, float | None], height: int = 280) -> go.Figure:
-    """How many items took how long, with the reported percentiles marked."""
+    """How many items took how long, with the reported percentiles marked.
+
+    Delivery times have long tails: a few items that took months would squash
+    every other bar into one. When the longest value is far beyond the 95th
+    percentile, the axis (only the axis: no value is dropped) stops there and a
+    note says how many items lie beyond it.
+    """
     fig = base_figure(height)
-    fig.add_histogram(x=list(values), marker_color=PRIMARY, opacity=0.85, nbinsx=30,
+    shown = np.asarray(values, dtype=float)
+    cut = float(np.quantile(shown, 0.95)) * 1.1 if shown.size else 0.0
+    long_tail = shown.size > 20 and shown.max() > 2 * cut > 0
+    bins = {"start": 0, "end": cut, "size": cut / 30} if long_tail else None
+    fig.add_histogram(x=shown.tolist(), marker_color=PRIMARY, opacity=0.85, nbinsx=30,
+                      xbins=bins,
                       hovertemplate=f"%{{x}} {unit}<br>%{{y}} items<extra></extra>")
     _percentile_lines(fig, percentiles, vertical=True)
     fig.update_xaxes(title_text=unit, rangemode="tozero")
+    if long_tail:
+        beyond = int((shown > cut).sum())
+        fig.update_xaxes(range=[0, cut])
+        fig.add_annotation(text=f"{beyond} longer item{'s' if beyond != 1 else ''} "
+                                f"beyond the axis (up to {shown.max():,.0f} {unit})",
+                           xref="paper", yref="paper", x=1, y=1.12, showarrow=False,
+                           xanchor="right", font={"size": 10, "color": MUTED})
     fig.update_yaxes(title_text="items")
     fig.update_layout(showlegend=False, margin={"t": 28})
     return fig

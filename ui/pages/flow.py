@@ -67,7 +67,7 @@ def _cards(report, previous) -> list[CardData]:
                  detail=_top_statuses(load.get("by_status") or {})),
         CardData("flow-distribution", "Flow distribution",
                  fmt.percent(top[1]) if top else fmt.DASH, top[0] if top else "",
-                 higher_is_better=None, note=how("distribution"),
+                 higher_is_better=None, note=how("distribution"), compare=False,
                  detail=", ".join(f"{t} {fmt.percent(s)}" for t, s in dist.items() if s)
                  or NO_COMPLETED),
     ]
@@ -95,7 +95,8 @@ def _velocity(report):
 
 def _line(report, name, unit, color, fill=False):
     values = rv.weekly(report, name)
-    if not trends.has_values(values):
+    # A count that is zero in every week (WIP) has nothing to draw either.
+    if not trends.has_values(values) or (fill and not any(values)):
         return None
     return trends.weekly_line(rv.weeks(report), values, name=unit, unit=unit, color=color,
                               height=260, fill=fill)

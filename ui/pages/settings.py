@@ -75,7 +75,7 @@ def status_options(statuses: Iterable[Mapping[str, Any]], current: Iterable[str]
     order = {"new": 0, "indeterminate": 1, "done": 2}
     ranked = sorted(statuses, key=lambda s: (order.get(s.get("category"), 3),
                                              str(s.get("name")).casefold()))
-    options = [{"label": f"{s['name']} · {CATEGORY_LABELS.get(s.get('category'), 'other')}",
+    options = [{"label": f"{s['name']}  ({CATEGORY_LABELS.get(s.get('category'), 'other')})",
                 "value": s["name"]} for s in ranked]
     known = {o["value"].casefold() for o in options}
     return options + [{"label": c, "value": c} for c in current if c.casefold() not in known]
@@ -135,10 +135,10 @@ def connection_card(raw, token_saved: bool):
                                               placeholder="••••••••" if token_saved else ""),
              ""),
         html.Div(token_note, id=ids.SETTINGS_TOKEN_STATUS, className="form-text mb-3"),
-        dbc.Button("Test connection", id=ids.SETTINGS_TEST_BUTTON, color="secondary",
+        dbc.Button("Test connection", id=ids.SETTINGS_TEST_BUTTON, color="primary",
                    outline=True, className="me-2"),
-        dbc.Button("Load fields and statuses from JIRA", id=ids.SETTINGS_LOAD_BUTTON,
-                   color="secondary", outline=True),
+        dbc.Button("Reload fields and statuses from JIRA", id=ids.SETTINGS_LOAD_BUTTON,
+                   color="primary", outline=True),
         dcc.Loading(html.Div(id=ids.SETTINGS_TEST_RESULT, className="mt-2"), type="dot"),
         html.Div(id=ids.SETTINGS_LOAD_RESULT, className="mt-2"),
     ], "how the dashboard reaches your JIRA")
@@ -150,7 +150,7 @@ def query_card(raw):
                                              value=_get(raw, "jira.jql") or "",
                                              className="font-monospace",
                                              placeholder="project = DEMO")),
-        dbc.Button("Validate", id=ids.SETTINGS_VALIDATE_BUTTON, color="secondary",
+        dbc.Button("Validate", id=ids.SETTINGS_VALIDATE_BUTTON, color="primary",
                    outline=True),
         dcc.Loading(html.Div(id=ids.SETTINGS_VALIDATE_RESULT, className="mt-2"), type="dot"),
     ], "JIRA checks the query and counts the matching issues")

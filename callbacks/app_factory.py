@@ -1,0 +1,48 @@
+"""Build the dashboard: the Dash app, its shell layout and every callback.
+
+``create_app(settings_path)`` is what ``python app.py`` serves. With no settings
+file it starts in *demo mode* (see :mod:`callbacks.runtime`): the JIRA simulator
+runs in-process and the first page load fetches its issues through the real
+client and cache. The layout is a function, so every page load reflects the
+current settings (demo badge, default period, whether a first fetch is needed).
+"""
+
+from __future__ import annotations
+
+import atexit
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import dash
+from dash import dcc
+
+from callbacks import fetch, pages, settings, shell
+from callbacks.background import background_manager
+from callbacks.runtime import Runtime
+from configuration.paths import CACHE_DIR, PROJECT_ROOT
+from ui import ids
+from ui.shell import layout as shell_layout
+
+ASSETS_DIR = PROJECT_ROOT / "assets"
+TITLE = "Delivery Metrics"
+
+
+def create_app(settings_path: Path, *, cache_dir: Path = CACHE_DIR,
+               as_of_provider: Callable[[], datetime] | None = None) -> dash.Dash:
+    """The dashboard for ``settings_path`` (demo mode when the file does not exist)."""
+    runtime = Runtime(settings_path, cache_dir, as_of_provider=as_of_provider)
+    atexit.register(runtime.close)
+    app = dash.Dash(__name__, title=TITLE, assets_folder=str(ASSETS_DIR),
+                    background_callback_manager=background_manager(cache_dir),
+                    suppress_callback_exceptions=True, update_title=None)
+    app.layout = lambda: page_layout(runtime)
+    app.server.config["DASHBOARD_RUNTIME"] = runtime  # for tests and benchmarks
+    for module in (shell, pages, fetch, settings):
+        module.register(app, runtime)
+    return app
+
+
+def page_layout(runtime: Runtime):
+    return [shell_layout(default_days=runtime.settings.period_days, demo=runtime.demo),
+            dcc.Store(id=ids.SETTINGS_JIRA_META)]

@@ -1,0 +1,160 @@
+"""Page callbacks: the router that renders DORA / Flow / Forecast, and the CSV downloads.
+
+Thin by rule: unpack the inputs, ask the runtime (``data/``) for the report and the
+items behind it, hand plain data to the ``ui/`` page builders.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import dash
+from dash import Input, Output, State, dcc
+
+from callbacks.runtime import Runtime, Window, error_message
+from configuration.errors import DashboardError
+from data import exports
+from ui import format as fmt
+from ui import ids
+from ui.components import empty_state, error_state
+from ui.pages import dora, flow, forecast
+from ui.pages import settings as settings_page
+from ui.tiers import benchmark_rows
+
+log = logging.getLogger(__name__)
+DEFAULT_FORECAST_ITEMS = 50
+DEFAULT_FORECAST_DAYS = 30
+NO_DATA = ("No data yet: the first fetch from JIRA is running or has failed. Check the "
+           "message above, or the connection in Settings.")
+
+
+def subtitle(window: Window, report: dict | None) -> str:
+    issues = (report or {}).get("issues")
+    counted = f" · {issues:,} issues considered" if issues is not None else ""
+    return f"{window.label.capitalize()} · as of {fmt.timestamp(window.as_of)}{counted}"
+
+
+def render_dora(runtime: Runtime, window: Window):
+    report = runtime.report(window)
+    items = runtime.items(window)
+    if report is None or items is None:
+        return empty_state(NO_DATA)
+    previous = runtime.report(window.previous())
+    return dora.layout(report, previous, deployments=items.deployments,
+                       lead_hours=items.changes["lead_time_hours"],
+                       restore_hours=items.incidents["restore_hours"],
+                       benchmarks=benchmark_rows(), subtitle=subtitle(window, report))
+
+
+def render_flow(runtime: Runtime, window: Window):
+    report = runtime.report(window)
+    items = runtime.items(window)
+    if report is None or items is None:
+        return empty_state(NO_DATA)
+    previous = runtime.report(window.previous())
+    flow_types = dict(zip(items.completed["key"], items.completed["flow_type"], strict=True))
+    return flow.layout(report, previous, subtitle=subtitle(window, report),
+                       flow_types=flow_types)
+
+
+def render_forecast(runtime: Runtime, window: Window):
+    report = runtime.report(window)
+    if report is None:
+        return empty_state(NO_DATA)
+    return forecast.layout(items=DEFAULT_FORECAST_ITEMS, days=DEFAULT_FORECAST_DAYS,
+                           subtitle=subtitle(window, report))
+
+
+def render_settings(runtime: Runtime, meta: dict | None):
+    return settings_page.layout(runtime.public_settings(), token_saved=runtime.token_saved,
+                                meta=meta or {}, demo=runtime.demo)
+
+
+ROUTES = {"/": render_dora, "/dora": render_dora, "/flow": render_flow,
+          "/forecast": render_forecast}
+
+
+def render(runtime: Runtime, pathname: str | None, period: dict | None, meta: dict | None):
+    """The page for ``pathname`` (unknown paths show the DORA page).
+
+    A failure shows one sentence on the page, never a traceback: typed errors carry
+    their own; anything else is logged with its traceback for the logs only.
+    """
+    path = (pathname or "/").rstrip("/") or "/"
+    try:
+        if path == "/settings":
+            return render_settings(runtime, meta)
+        return ROUTES.get(path, render_dora)(runtime, runtime.window(period))
+    except Exception as exc:  # the page must say what failed instead of a 500
+        if not isinstance(exc, DashboardError):
+            log.exception("Rendering %s failed", path)
+        return error_state(error_message(exc))
+
+
+def register(app: dash.Dash, runtime: Runtime) -> None:
+    @app.callback(Output(ids.PAGE_CONTENT, "children"),
+                  Input(ids.URL, "pathname"), Input(ids.PERIOD_STORE, "data"),
+                  Input(ids.DATA_VERSION, "data"), State(ids.SETTINGS_JIRA_META, "data"))
+    def route(pathname, period, _version, meta):
+        # The settings form is not redrawn by a period change or a fetch: that would
+        # throw away what the user is typing.
+        on_settings = (pathname or "").rstrip("/") == "/settings"
+        if on_settings and dash.ctx.triggered_id not in (None, ids.URL):
+            return dash.no_update
+        return render(runtime, pathname, period, meta)
+
+    _register_forecast(app, runtime)
+    _register_downloads(app, runtime)
+
+
+def _register_forecast(app: dash.Dash, runtime: Runtime) -> None:
+    @app.callback(Output(ids.FORECAST_RESULTS, "children"),
+                  Input(ids.FORECAST_ITEMS_INPUT, "value"),
+                  Input(ids.FORECAST_DAYS_INPUT, "value"),
+                  State(ids.PERIOD_STORE, "data"))
+    def update_forecast(items, days, period):
+        window = runtime.window(period)
+        page_items = runtime.items(window)
+        if page_items is None:
+            return empty_state(NO_DATA)
+        items = _positive(items, DEFAULT_FORECAST_ITEMS)
+        days = _positive(days, DEFAULT_FORECAST_DAYS)
+        answer = exports.forecast_answers(page_items.completed, window.as_of,
+                                          window.period_days, items=items, days=days)
+        return forecast.results(as_of=window.as_of, days=days, items=items,
+                                how_many=answer.how_many, when=answer.when,
+                                completed=answer.completed, sample_days=answer.sample_days)
+
+
+def _positive(value: Any, default: int) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    return number if 0 < number <= 3650 else default
+
+
+DOWNLOADS = (
+    (ids.DORA_DOWNLOAD, ids.DORA_DOWNLOAD_BUTTON, "dora", exports.dora_table),
+    (ids.FLOW_DOWNLOAD, ids.FLOW_DOWNLOAD_BUTTON, "flow", exports.flow_table),
+    (ids.FORECAST_DOWNLOAD, ids.FORECAST_DOWNLOAD_BUTTON, "forecast-throughput",
+     exports.throughput_table),
+)
+
+
+def _register_downloads(app: dash.Dash, runtime: Runtime) -> None:
+    for download_id, button_id, name, table in DOWNLOADS:
+        def download(n_clicks, period, table=table, name=name):
+            if not n_clicks:
+                return dash.no_update
+            window = runtime.window(period)
+            items = runtime.items(window)
+            if items is None:
+                return dash.no_update
+            stamp = f"{window.as_of:%Y%m%d}-{window.period_days}d"
+            return dcc.send_string(exports.to_csv(table(items)), f"{name}-{stamp}.csv")
+
+        app.callback(Output(download_id, "data"), Input(button_id, "n_clicks"),
+                     State(ids.PERIOD_STORE, "data"), prevent_initial_call=True)(download)
+

@@ -1,0 +1,185 @@
+"""Settings page callbacks: test connection, validate JQL, load JIRA metadata, save.
+
+Each unpacks the form, calls ``data/`` (the JIRA client, the runtime's save) and
+hands the outcome to ``ui/``. The token typed into the form is used for the
+request and then dropped; it is never part of any callback response. Without a
+typed token the saved one is used.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, html
+
+from callbacks.runtime import Runtime, error_message
+from callbacks.settings_form import feedback_for, form_to_raw
+from configuration.errors import ConfigError, DashboardError
+from configuration.settings import JiraSettings
+from configuration.validation import problems_of
+from data.jira.client import JiraClient
+from ui import ids
+from ui.pages.settings import field_options, status_options, status_preselection
+
+FORM_KEYS = tuple(ids.SETTINGS_INPUTS)
+FORM_STATES = [State(ids.SETTINGS_INPUTS[k], "value") for k in FORM_KEYS]
+FIELD_KEYS = tuple(k for k in FORM_KEYS if k.endswith("_field"))
+STATUS_KEYS = tuple(k for k in FORM_KEYS if k.startswith("workflow."))
+TYPE_KEYS = tuple(k for k in FORM_KEYS if k.startswith("flow_types.") or
+                  k.endswith("issue_types"))
+
+
+def _form(values: tuple) -> dict[str, Any]:
+    return dict(zip(FORM_KEYS, values, strict=True))
+
+
+def jira_from_form(runtime: Runtime, form: Mapping[str, Any]) -> JiraSettings:
+    """The connection the form describes; the saved token unless one was typed."""
+    typed = (form.get("jira.token") or "").strip()
+    current = runtime.settings.jira
+    return replace(current, url=(form.get("jira.url") or "").strip() or None,
+                   flavor=form.get("jira.flavor") or current.flavor,
+                   auth=form.get("jira.auth") or current.auth,
+                   email=(form.get("jira.email") or "").strip() or None,
+                   token=typed or current.token,
+                   jql=(form.get("jira.jql") or "").strip() or None)
+
+
+def with_client(jira: JiraSettings, action: Callable[[JiraClient], Any]) -> Any:
+    with JiraClient(jira) as client:
+        return action(client)
+
+
+def alert(text, color: str):
+    return dbc.Alert(text, color=color, className="py-2 mb-0")
+
+
+def test_connection(runtime: Runtime, form: Mapping[str, Any]):
+    try:
+        info = with_client(jira_from_form(runtime, form), JiraClient.test_connection)
+    except DashboardError as exc:
+        return alert(error_message(exc), "danger")
+    server = " ".join(p for p in (info.server_title, info.server_version) if p)
+    kind = f" ({info.deployment_type})" if info.deployment_type else ""
+    return alert([html.Strong("Connected. "), f"Signed in as {info.user_display_name} on "
+                  f"{server or 'JIRA'}{kind}."], "success")
+
+
+def validate_jql(runtime: Runtime, form: Mapping[str, Any]):
+    jira = jira_from_form(runtime, form)
+    if not jira.jql:
+        return alert("Enter a JQL query first, e.g. project = DEMO.", "warning")
+    try:
+        count = with_client(jira, lambda c: c.validate_jql(jira.jql))
+    except DashboardError as exc:  # JiraQueryError carries JIRA's own text
+        return html.Div(error_message(exc), className="invalid-feedback d-block jql-error")
+    return alert(f"Valid query: {count:,} matching issues.", "success")
+
+
+def meta_from_jira(fields: list[dict], statuses: list[dict], issue_types: list[dict]) -> dict:
+    """JIRA's answers reduced to what the dropdowns show (see ``ui.pages.settings``)."""
+    return {
+        "fields": [{"id": f.get("id"), "name": f.get("name")} for f in fields if f.get("id")],
+        "statuses": list({s.get("name"): {"name": s.get("name"), "category": (
+            s.get("statusCategory") or {}).get("key", "")} for s in statuses
+            if s.get("name")}.values()),
+        "issue_types": sorted({t.get("name") for t in issue_types if t.get("name")}),
+    }
+
+
+def load_meta(runtime: Runtime, form: Mapping[str, Any]) -> dict:
+    def fetch(client: JiraClient) -> dict:
+        return meta_from_jira(client.fields(), client.statuses(), client.issue_types())
+    return with_client(jira_from_form(runtime, form), fetch)
+
+
+def dropdown_updates(meta: Mapping[str, Any], form: Mapping[str, Any]) -> list:
+    """Options for every field, status and issue-type dropdown; unset lists pre-selected."""
+    fields = [field_options(meta["fields"], [form.get(k)]) for k in FIELD_KEYS]
+    statuses, status_values = [], []
+    for key in STATUS_KEYS:
+        chosen = form.get(key) or status_preselection(key, meta["statuses"])
+        statuses.append(status_options(meta["statuses"], chosen))
+        status_values.append(chosen)
+    types = [[{"label": n, "value": n} for n in dict.fromkeys(
+        [*meta["issue_types"], *(form.get(k) or [])])] for k in TYPE_KEYS]
+    return [*fields, *statuses, *status_values, *types]
+
+
+def save(runtime: Runtime, form: Mapping[str, Any], keys: list[str]):
+    """Validate and save; returns (feedback per key, summary, token status, fetch?)."""
+    raw = form_to_raw(form, runtime.public_settings(), token=form.get("jira.token"))
+    try:
+        needs_fetch = runtime.save(raw)
+    except ConfigError as exc:
+        per_key, unplaced = feedback_for(problems_of(exc), keys)
+        summary = alert(["Nothing was saved: fix the fields marked in red.",
+                         *[html.Div(p) for p in unplaced]], "danger")
+        return [per_key.get(k, "") for k in keys], summary, None
+    note = ("Saved. Fetching the issues the new settings need…" if needs_fetch else
+            "Saved. The pages were recomputed from the cache.")
+    return [""] * len(keys), alert(note, "success"), needs_fetch
+
+
+def register(app: dash.Dash, runtime: Runtime) -> None:
+    @app.callback(Output(ids.SETTINGS_TEST_RESULT, "children"),
+                  Input(ids.SETTINGS_TEST_BUTTON, "n_clicks"), *FORM_STATES,
+                  prevent_initial_call=True)
+    def on_test(clicks, *values):
+        # Buttons that appear with the page still fire once, with no click: ignore it.
+        if not clicks:
+            raise dash.exceptions.PreventUpdate
+        return test_connection(runtime, _form(values))
+
+    @app.callback(Output(ids.SETTINGS_VALIDATE_RESULT, "children"),
+                  Input(ids.SETTINGS_VALIDATE_BUTTON, "n_clicks"), *FORM_STATES,
+                  prevent_initial_call=True)
+    def on_validate(clicks, *values):
+        if not clicks:
+            raise dash.exceptions.PreventUpdate
+        return validate_jql(runtime, _form(values))
+
+    outputs = ([Output(ids.SETTINGS_INPUTS[k], "options") for k in FIELD_KEYS]
+               + [Output(ids.SETTINGS_INPUTS[k], "options") for k in STATUS_KEYS]
+               + [Output(ids.SETTINGS_INPUTS[k], "value") for k in STATUS_KEYS]
+               + [Output(ids.SETTINGS_INPUTS[k], "options") for k in TYPE_KEYS])
+
+    @app.callback(Output(ids.SETTINGS_LOAD_RESULT, "children"), *outputs,
+                  Input(ids.SETTINGS_LOAD_BUTTON, "n_clicks"), *FORM_STATES)
+    def on_load(clicks, *values):
+        form = _form(values)
+        try:
+            meta = load_meta(runtime, form)
+        except DashboardError as exc:
+            note = alert(f"Could not load from JIRA: {error_message(exc)}", "warning")
+            return [note if clicks else None] + [dash.no_update] * len(outputs)
+        text = (f"Loaded {len(meta['fields']):,} fields, {len(meta['statuses']):,} statuses "
+                f"and {len(meta['issue_types']):,} issue types from JIRA.")
+        return [html.Small(text, className="text-muted"), *dropdown_updates(meta, form)]
+
+    @app.callback(Output({"type": ids.SETTINGS_FEEDBACK_TYPE, "key": ALL}, "children"),
+                  Output(ids.SETTINGS_SAVE_RESULT, "children"),
+                  Output(ids.SETTINGS_INPUTS["jira.token"], "value"),
+                  Output(ids.SETTINGS_TOKEN_STATUS, "children"),
+                  Output(ids.SAVED_SYNC, "data"),
+                  Output(ids.DATA_VERSION, "data", allow_duplicate=True),
+                  Input(ids.SETTINGS_SAVE_BUTTON, "n_clicks"), *FORM_STATES,
+                  State(ids.DATA_VERSION, "data"), prevent_initial_call=True)
+    def on_save(clicks, *values):
+        if not clicks:
+            raise dash.exceptions.PreventUpdate
+        *form_values, version = values
+        keys = [o["id"]["key"] for o in dash.ctx.outputs_list[0]]
+        feedback, summary, needs_fetch = save(runtime, _form(tuple(form_values)), keys)
+        if needs_fetch is None:  # invalid: nothing saved, the typed token stays typed
+            return feedback, summary, dash.no_update, dash.no_update, dash.no_update, \
+                dash.no_update
+        token_note = "Token saved." if runtime.token_saved else "No token saved yet."
+        if needs_fetch:
+            return feedback, summary, "", token_note, {"saved": time.time()}, dash.no_update
+        return feedback, summary, "", token_note, dash.no_update, (version or 0) + 1

@@ -1,0 +1,48 @@
+"""Header callbacks: the period selector and the last-sync status."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import dash
+from dash import Input, Output, State
+
+from callbacks.runtime import Runtime
+from ui import format as fmt
+from ui import ids
+from ui.shell import CUSTOM, sync_status
+
+
+def period_from(choice: str | None, start: str | None, end: str | None,
+                default_days: int) -> tuple[dict, dict]:
+    """The period store and the date picker's visibility for the selector's state."""
+    if choice == CUSTOM:
+        if start and end:
+            return {"period_days": None, "start": start, "end": end}, {"display": "block"}
+        return dash.no_update, {"display": "block"}
+    days = int(choice) if choice and choice.isdigit() else default_days
+    return {"period_days": days, "start": None, "end": None}, {"display": "none"}
+
+
+def status_for(last_sync: datetime | None, now: datetime, ttl_hours: float):
+    """Header label and optional stale-data note for the last sync time."""
+    if last_sync is None:
+        return "Not synced yet", None
+    age_seconds = max((now - last_sync).total_seconds(), 0.0)
+    return sync_status(fmt.timestamp(last_sync), fmt.age(age_seconds),
+                       stale=age_seconds > ttl_hours * 3600)
+
+
+def register(app: dash.Dash, runtime: Runtime) -> None:
+    @app.callback(Output(ids.PERIOD_STORE, "data"), Output(ids.PERIOD_RANGE_WRAP, "style"),
+                  Input(ids.PERIOD_SELECT, "value"), Input(ids.PERIOD_RANGE, "start_date"),
+                  Input(ids.PERIOD_RANGE, "end_date"), prevent_initial_call=True)
+    def choose_period(choice, start, end):
+        return period_from(choice, start, end, runtime.settings.period_days)
+
+    @app.callback(Output(ids.SYNC_LABEL, "children"), Output(ids.STALE_NOTE, "children"),
+                  Input(ids.DATA_VERSION, "data"), Input(ids.FETCH_RESULT, "data"),
+                  State(ids.URL, "pathname"))
+    def show_sync(_version, _result, _path):
+        return status_for(runtime.last_sync(), datetime.now(UTC),
+                          runtime.settings.cache.ttl_hours)
