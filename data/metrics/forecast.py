@@ -41,6 +41,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from configuration.errors import MetricError
+
 if TYPE_CHECKING:
     from data.metrics.context import CalculationContext
 
@@ -85,10 +87,17 @@ def daily_throughput(ctx: CalculationContext) -> np.ndarray:
     return daily_counts(completed_at, ctx.as_of.to_pydatetime(), ctx.period_days)
 
 
-def _as_samples(samples: Sequence[int] | np.ndarray) -> np.ndarray:
+def _checked(
+    samples: Sequence[int] | np.ndarray, confidences: Sequence[float], trials: int
+) -> np.ndarray:
+    """The samples as an int64 array, after checking every simulation parameter."""
     array = np.asarray(samples, dtype=np.int64).ravel()
     if array.size and array.min() < 0:
-        raise ValueError("throughput samples cannot be negative")
+        raise MetricError("Daily throughput samples cannot be negative.")
+    if trials < 1:
+        raise MetricError("A forecast needs at least one trial.")
+    if any(not 0.0 < c <= 1.0 for c in confidences):
+        raise MetricError("Forecast confidences must be between 0 (excluded) and 1.")
     return array
 
 
@@ -104,11 +113,14 @@ def how_many(
 
     With no samples, or ``days <= 0``, every figure is 0.
     """
-    array = _as_samples(samples)
+    array = _checked(samples, confidences, trials)
     if array.size == 0 or days <= 0:
         return dict.fromkeys(confidences, 0)
     rng = np.random.default_rng(seed)
-    totals = rng.choice(array, size=(trials, days), replace=True).sum(axis=1)
+    totals = np.zeros(trials, dtype=np.int64)
+    step = max(1, _MAX_CELLS // trials)  # bounded memory for long horizons
+    for drawn in range(0, days, step):
+        totals += rng.choice(array, size=(trials, min(step, days - drawn))).sum(axis=1)
     return {c: int(np.quantile(totals, 1.0 - c, method="lower")) for c in confidences}
 
 
@@ -141,7 +153,7 @@ def days_needed(
     seed: int = DEFAULT_SEED,
 ) -> dict[float, int | None]:
     """Whole days needed to complete ``items`` at each confidence; None = not within MAX_DAYS."""
-    array = _as_samples(samples)
+    array = _checked(samples, confidences, trials)
     if items <= 0:
         return dict.fromkeys(confidences, 0)
     if array.size == 0 or not array.any():
@@ -246,8 +258,8 @@ def forecast_from_samples(
     seed: int = DEFAULT_SEED,
 ) -> Forecast:
     """The pure core of :func:`forecast`, on an explicit daily-throughput array."""
-    array = _as_samples(samples)
     conf = tuple(confidences)
+    array = _checked(samples, conf, trials)
     runs = {"confidences": conf, "trials": trials, "seed": seed}
     needed = {n: days_needed(array, n, **runs) for n in items}
     dates = {n: _dates(as_of, row) for n, row in needed.items()}

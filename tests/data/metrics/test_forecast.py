@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from configuration.errors import MetricError
 from data.metrics.forecast import (
     MAX_DAYS,
     Forecast,
@@ -105,9 +106,26 @@ def test_how_many_without_samples_or_days_is_zero(samples: list[int], days: int)
     assert how_many(samples, days) == {0.5: 0, 0.85: 0, 0.95: 0}
 
 
-def test_negative_samples_are_rejected() -> None:
-    with pytest.raises(ValueError, match="negative"):
-        how_many([1, -1], 5)
+@pytest.mark.parametrize(("samples", "confidences", "trials", "message"), [
+    ([1, -1], CONF, 10, "negative"),
+    ([1, 2], CONF, 0, "at least one trial"),
+    ([1, 2], (0.0,), 10, "confidences"),
+    ([1, 2], (1.5,), 10, "confidences"),
+])
+def test_bad_parameters_are_one_clear_error(
+    samples: list[int], confidences: tuple[float, ...], trials: int, message: str
+) -> None:
+    with pytest.raises(MetricError, match=message):
+        how_many(samples, 5, confidences, trials=trials)
+    with pytest.raises(MetricError, match=message):
+        when(samples, 5, AS_OF, confidences, trials=trials)
+
+
+def test_long_horizons_are_drawn_in_bounded_chunks() -> None:
+    # 3 chunks of 200 days at 10,000 trials: every day still counted once per trial.
+    assert how_many([3] * 7, 450) == dict.fromkeys(CONF, 1350)
+    figures = how_many([0, 1], 450)
+    assert 200 < figures[0.95] < figures[0.85] < figures[0.5] < 240
 
 
 @settings(max_examples=25, deadline=None)
@@ -145,7 +163,7 @@ def test_nothing_left_to_do_is_done_now() -> None:
 
 def test_beyond_ten_years_gives_no_date() -> None:
     # One item per 90 days: 50 items take about 4,500 days, beyond MAX_DAYS.
-    assert days_needed([0] * 89 + [1], 50) == dict.fromkeys(CONF)
+    assert days_needed([0] * 89 + [1], 50, trials=1000) == dict.fromkeys(CONF)
 
 
 def test_slow_throughput_is_simulated_across_chunks() -> None:
