@@ -29,6 +29,7 @@ from typing import Any
 import requests
 
 from configuration.errors import ConfigError, JiraNotFound
+from configuration.logging_config import timed
 from configuration.redaction import register_secret
 from configuration.settings import JiraSettings, RateLimit
 from data.jira.changelog import ChangelogCompleter, is_truncated
@@ -222,7 +223,16 @@ class JiraClient:
         cancel: Cancel | None = None,
     ) -> list[dict]:
         """Every issue matching ``jql`` once, each with its complete changelog."""
-        started, requests_before = time.perf_counter(), self.requests_made
+        before = self.requests_made
+        with timed("JIRA search", log, flavor=self._jira.flavor) as timing:
+            found = self._collect(jql, fields, progress, cancel)
+            timing.add(len(found))
+            timing.context["requests"] = self.requests_made - before
+        return found
+
+    def _collect(
+        self, jql: str, fields: Sequence[str], progress: Progress | None, cancel: Cancel | None
+    ) -> list[dict]:
         expected = self.count(jql, cancel=cancel) if self._jira.flavor == "cloud" else None
         if progress is not None:
             progress(0, expected)
@@ -240,10 +250,6 @@ class JiraClient:
             if progress is not None:
                 progress(len(found), expected)
         self._complete(found, pending, cancel)
-        log.info(
-            "JIRA search: %d issues in %.1f s with %d requests",
-            len(found), time.perf_counter() - started, self.requests_made - requests_before,
-        )
         return list(found.values())
 
     def _complete(self, found: dict[str, dict], pending: set[str], cancel: Cancel | None) -> None:
