@@ -72,6 +72,9 @@ FRAME_COLUMNS: Mapping[str, tuple[str, ...]] = {
 }
 _VERSION_DIR = re.compile(r"^v(\d+)$")
 _READ_ATTEMPTS = 3  # a writer may switch versions while we read; retry that many times
+# Uncompressed: decoding snappy or zstd cost 2-3x the load time of the whole store in
+# benchmarks/cache.py for ~25% less disk; loading fast is the goal, disk is cheap.
+PARQUET_COMPRESSION = "none"
 
 
 class StoreCorrupt(Exception):
@@ -257,7 +260,7 @@ def _frames(frames: IssueFrames) -> Iterator[tuple[str, pd.DataFrame]]:
 def _write_frame(directory: Path, name: str, df: pd.DataFrame) -> str:
     buffer = io.BytesIO()
     table = pa.Table.from_pandas(df.reset_index(drop=True), preserve_index=False)
-    pq.write_table(table, buffer, compression="snappy")
+    pq.write_table(table, buffer, compression=PARQUET_COMPRESSION)
     data = buffer.getvalue()
     write_durable(directory / f"{name}.parquet", data)
     return hashlib.sha256(data).hexdigest()
@@ -288,7 +291,9 @@ def _read_frame(version_dir: Path, name: str, metadata: StoreMetadata) -> pd.Dat
     if hashlib.sha256(data).hexdigest() != metadata.checksums[name]:
         raise StoreCorrupt(f"{path.name} does not match its checksum")
     try:
-        df = pq.read_table(pa.BufferReader(data)).to_pandas()
+        # One thread: the frames are small per column, and the dashboard's own threads
+        # compete for the same two cores; measured no slower than the thread pool.
+        df = pq.read_table(pa.BufferReader(data), use_threads=False).to_pandas()
     except (pa.ArrowException, OSError, ValueError) as exc:
         raise StoreCorrupt(f"cannot parse {path.name} ({exc})") from None
     if tuple(df.columns) != FRAME_COLUMNS[name]:
