@@ -174,8 +174,9 @@ def _change(rng: random.Random, created: datetime, anchor: datetime,
     fix_versions = []
     if done is not None and rng.random() < 0.9:
         fix_versions = [values.version_at(versions, done + timedelta(days=1)).ref(anchor)]
-    elif done is None and rng.random() < 0.3:
-        fix_versions = [values.version_at(versions, anchor).ref(anchor)]
+    elif done is None and rng.random() < 0.3:  # planned: this week's or the next version
+        planned = rng.choice((values.version_at(versions, anchor), versions[-1]))
+        fix_versions = [planned.ref(anchor)]
     affected = []
     if issue_type == "Bug" and rng.random() < 0.4:
         affected = [values.version_at(versions, created - timedelta(days=7)).ref(anchor)]

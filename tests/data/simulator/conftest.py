@@ -7,7 +7,6 @@ many tests read it); servers are started per test so stats and faults never leak
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -15,9 +14,7 @@ import requests
 
 from data.simulator.demo_data import generate_demo_issues
 from data.simulator.server import JiraSimulator
-
-ANCHOR = datetime(2026, 6, 1, 12, tzinfo=UTC)
-AUTH = ("demo@example.com", "demo-token")
+from tests.data.simulator.helpers import ANCHOR, AUTH
 
 
 @pytest.fixture(scope="session")
