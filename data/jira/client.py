@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -54,6 +55,15 @@ class ConnectionInfo:
     server_title: str
     server_version: str
     deployment_type: str  # "Cloud", "Server" or "DataCenter", as JIRA names it
+
+
+def _check_url(url: str | None) -> None:
+    """ConfigError unless ``url`` is an absolute http(s) URL."""
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            "must be an http(s) address such as https://your-domain.atlassian.net.", "jira.url"
+        )
 
 
 def _auth_for(jira: JiraSettings) -> tuple[requests.auth.AuthBase, str]:
@@ -103,9 +113,7 @@ class JiraClient:
         wall_clock: Callable[[], float] = time.time,
         policy: RetryPolicy = DEFAULT_POLICY,
     ) -> None:
-        if not jira.url:
-            raise ConfigError("is not set; it should look like https://your-domain.atlassian.net.",
-                              "jira.url")
+        _check_url(jira.url)
         auth, label = _auth_for(jira)
         register_secret(jira.token)  # so that no log line anywhere can show it
         self._owns_session = session is None

@@ -27,6 +27,7 @@ from configuration.errors import (
     JiraError,
     JiraNotFound,
     JiraQueryError,
+    JiraUnavailable,
 )
 
 
@@ -100,4 +101,6 @@ def error_for(
             f"(it is '{flavor}').",
             status,
         )
+    if status >= 500:  # 502-504 are retried before they get here; others are final
+        return JiraUnavailable(f"JIRA at {where} failed with HTTP {status}.{detail}", status)
     return JiraError(f"JIRA at {where} answered HTTP {status}.{detail}", status)

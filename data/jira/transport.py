@@ -144,10 +144,17 @@ class JiraTransport:
             response = self._session.request(
                 method, url, params=params, json=body, auth=self._auth, timeout=self._timeout
             )
+        except requests.exceptions.SSLError as exc:
+            # A certificate or protocol mismatch does not heal by retrying.
+            self._log(method, url, "TLS error", started=started, size=0, retry=retry)
+            raise JiraUnavailable(
+                f"JIRA at {display_url(url)} is unreachable: the TLS handshake failed "
+                f"({self._describe(exc)}); check the https:// in jira.url and the certificate."
+            ) from None
         except requests.Timeout:
             self._log(method, url, "timeout", started=started, size=0, retry=retry)
             return Failure(None, f"no answer within {self._timeout:g} s")
-        except requests.ConnectionError as exc:
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
             self._log(method, url, "connection error", started=started, size=0, retry=retry)
             return Failure(None, self._describe(exc))
         size = len(response.content)
@@ -198,8 +205,10 @@ class JiraTransport:
     def _describe(self, exc: Exception) -> str:
         """A short, secret-free reason for a connection error."""
         text = self._scrub(str(exc))
-        found = re.search(r"\[Errno -?\d+\] [^'\")]+", text)
-        return found.group(0) if found else type(exc).__name__
+        found = re.search(r"\[Errno -?\d+\] [^'\")]+", text) or re.search(
+            r"\[SSL[^\]]*\] [^'\")(]+", text
+        )
+        return found.group(0).strip() if found else type(exc).__name__
 
     def _scrub(self, text: str) -> str:
         for secret in self._secrets:

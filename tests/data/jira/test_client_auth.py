@@ -60,6 +60,8 @@ def test_discovery_endpoints(
     ("overrides", "key"),
     [
         ({"url": None}, "jira.url"),
+        ({"url": "jira.example.com"}, "jira.url"),
+        ({"url": "ftp://jira.example.com"}, "jira.url"),
         ({"token": None}, "jira.token"),
         ({"token": ""}, "jira.token"),
         ({"email": None}, "jira.email"),

@@ -14,6 +14,7 @@ from configuration.errors import (
     JiraError,
     JiraNotFound,
     JiraQueryError,
+    JiraUnavailable,
 )
 from data.simulator.server import JiraSimulator
 from tests.data.jira.conftest import JQL, TOKEN, MakeClient
@@ -112,3 +113,21 @@ def test_logs_carry_request_details_and_never_the_token(
     assert re.search(r"/rest/api/3/search/jql -> 200 in \d+ ms, [1-9]\d+ bytes, retry 0", text)
     assert re.search(r"/rest/api/3/myself -> 401 in \d+ ms", text)
     assert re.search(r"JIRA search took \d+\.\d+ s, 233 items", text)
+
+
+def test_tls_failure_is_not_retried(
+    cloud_sim: JiraSimulator, make_client: MakeClient, clock: FakeClock
+) -> None:
+    tls_url = cloud_sim.url.replace("http://", "https://")  # TLS against plain HTTP
+    with pytest.raises(JiraUnavailable, match=r"TLS handshake failed \(\[SSL") as err:
+        make_client(tls_url).myself()
+    assert "jira.url" in str(err.value)
+    assert clock.sleeps == []
+
+
+def test_500_is_unavailable_and_not_retried(make_client: MakeClient, clock: FakeClock) -> None:
+    body = {"errorMessages": ["Internal server error"]}
+    with ScriptedServer([Reply(500, body)]) as server, \
+            pytest.raises(JiraUnavailable, match=r"failed with HTTP 500\. JIRA said: Internal"):
+        make_client(server.url).myself()
+    assert clock.sleeps == []
