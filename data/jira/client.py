@@ -35,8 +35,9 @@ from configuration.redaction import register_secret
 from configuration.settings import JiraSettings, RateLimit
 from data.jira.changelog import ChangelogCompleter, is_truncated
 from data.jira.paging import CLOUD_SEARCH, DC_SEARCH, Page, cloud_pages, datacenter_pages
+from data.jira.responses import display_url
 from data.jira.retry import RetryPolicy
-from data.jira.token_bucket import RateLimiter, TokenBucket
+from data.jira.token_bucket import RateLimiter, TokenBucket, with_headroom
 from data.jira.transport import BasicAuth, BearerAuth, Cancel, JiraTransport
 
 log = logging.getLogger(__name__)
@@ -83,18 +84,8 @@ def paced_bucket(
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
 ) -> TokenBucket:
-    """The client's bucket for a server that allows ``limit``: same rate, one token less.
-
-    The server counts requests when they arrive, and arrival times jitter with network
-    latency (the first request also pays for the TCP connection). A bucket identical to
-    the server's would therefore sometimes send a request a few milliseconds "early"
-    and earn a 429. Keeping one token of headroom tolerates a jitter of up to one
-    refill interval at no cost in sustained rate.
-    """
-    if limit.requests < 2:
-        return TokenBucket(limit.requests, limit.per_seconds, clock=clock, sleep=sleep)
-    capacity = limit.requests - 1
-    per_seconds = limit.per_seconds * capacity / limit.requests  # keeps the rate
+    """The client's own bucket for a server that allows ``limit`` (see ``with_headroom``)."""
+    capacity, per_seconds = with_headroom(limit.requests, limit.per_seconds)
     return TokenBucket(capacity, per_seconds, clock=clock, sleep=sleep)
 
 
@@ -131,7 +122,8 @@ class JiraClient:
         self._changelogs = ChangelogCompleter(self._transport, jira.flavor)
 
     def __repr__(self) -> str:
-        return f"JiraClient(url={self._transport.base_url!r}, flavor={self._jira.flavor!r})"
+        url = display_url(self._transport.base_url)
+        return f"JiraClient(url={url!r}, flavor={self._jira.flavor!r})"
 
     @property
     def requests_made(self) -> int:

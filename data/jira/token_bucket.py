@@ -127,3 +127,18 @@ class TokenBucket:
         self._tokens -= tokens
         debt_paid_at = now + max(0.0, -self._tokens) / self._rate
         return max(debt_paid_at, self._paused_until)
+
+
+def with_headroom(requests: int, per_seconds: float) -> tuple[int, float]:
+    """``(capacity, per_seconds)`` for a client bucket facing a server limit of
+    ``requests`` per ``per_seconds``: the same rate, one token less capacity.
+
+    The server counts requests when they arrive, and arrival times jitter with network
+    latency (the first request also pays for the TCP connection). A bucket identical to
+    the server's would therefore sometimes send a request a few milliseconds "early"
+    and earn a 429. One token of headroom tolerates a jitter of up to one refill
+    interval at no cost in sustained rate. A limit of one request keeps its one token.
+    """
+    if requests < 2:
+        return requests, per_seconds
+    return requests - 1, per_seconds * (requests - 1) / requests

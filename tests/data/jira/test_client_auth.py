@@ -80,6 +80,8 @@ def test_reprs_never_show_the_token() -> None:
     assert TOKEN not in repr(client._transport._auth)
     bearer = JiraClient(settings_for("http://127.0.0.1:9", auth="bearer", token=PAT))
     assert PAT not in repr(bearer._transport._auth)
+    in_url = JiraClient(settings_for("https://bob:pw-in-url@jira.example.com"))
+    assert repr(in_url) == "JiraClient(url='https://jira.example.com', flavor='cloud')"
 
 
 @pytest.mark.parametrize(
