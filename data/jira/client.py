@@ -109,7 +109,6 @@ class JiraClient:
         register_secret(jira.token)  # so that no log line anywhere can show it
         self._owns_session = session is None
         self._session = session or requests.Session()
-        self._session.headers.setdefault("Accept", "application/json")
         self.bucket = bucket or paced_bucket(jira.rate_limit, clock=clock, sleep=sleep)
         self._jira = jira
         self._api = API[jira.flavor]

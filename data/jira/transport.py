@@ -41,6 +41,7 @@ from data.jira.token_bucket import RateLimiter
 
 log = logging.getLogger(__name__)
 Cancel = Callable[[], bool]
+JSON_ACCEPT = {"Accept": "application/json"}
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,8 @@ class JiraTransport:
             self.requests_made += 1
         try:
             response = self._session.request(
-                method, url, params=params, json=body, auth=self._auth, timeout=self._timeout
+                method, url, params=params, json=body, auth=self._auth, timeout=self._timeout,
+                headers=JSON_ACCEPT,
             )
         except requests.exceptions.SSLError as exc:
             # A certificate or protocol mismatch does not heal by retrying.
