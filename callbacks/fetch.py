@@ -48,7 +48,7 @@ def register(app: dash.Dash, runtime: Runtime) -> None:
         Output(ids.FETCH_RESULT, "data"),
         Input(ids.REFRESH_BUTTON, "n_clicks"), Input(ids.FULL_REFRESH_BUTTON, "n_clicks"),
         Input(ids.AUTO_SYNC, "data"), Input(ids.SAVED_SYNC, "data"),
-        background=True,
+        background=True, interval=500,  # ms between progress polls
         progress=[Output(ids.FETCH_PROGRESS, "value"), Output(ids.FETCH_PROGRESS, "max"),
                   Output(ids.FETCH_PROGRESS_LABEL, "children")],
         running=[(Output(ids.FETCH_PROGRESS_WRAP, "style"), SHOW, HIDE),

@@ -19,9 +19,9 @@ from dash import ALL, Input, Output, State, html
 
 from callbacks.runtime import Runtime, error_message
 from callbacks.settings_form import feedback_for, form_to_raw
-from configuration.errors import ConfigError, DashboardError
+from configuration.errors import ConfigError, DashboardError, JiraQueryError
 from configuration.settings import JiraSettings
-from configuration.validation import problems_of
+from configuration.validation import SettingsInvalid, parse_settings, problems_of
 from data.jira.client import JiraClient
 from ui import ids
 from ui.pages.settings import field_options, status_options, status_preselection
@@ -111,10 +111,35 @@ def dropdown_updates(meta: Mapping[str, Any], form: Mapping[str, Any]) -> list:
     return [*fields, *statuses, *status_values, *types]
 
 
+def jql_problem(runtime: Runtime, jira: JiraSettings) -> str | None:
+    """JIRA's own complaint about a new or moved query, or None.
+
+    Only a query JIRA rejects blocks the save; when JIRA cannot be asked (down,
+    credentials still to come) the save goes on and the next fetch will tell.
+    """
+    current = runtime.settings.jira
+    if not jira.jql or (jira.jql, jira.url) == (current.jql, current.url):
+        return None
+    jira = replace(jira, token=jira.token or current.token)
+    try:
+        with_client(jira, lambda c: c.validate_jql(jira.jql))
+    except JiraQueryError as exc:
+        return str(exc)
+    except DashboardError:
+        return None
+    return None
+
+
 def save(runtime: Runtime, form: Mapping[str, Any], keys: list[str]):
-    """Validate and save; returns (feedback per key, summary, token status, fetch?)."""
+    """Validate (JQL by JIRA too) and save; returns (feedback per key, summary, fetch?).
+
+    ``fetch?`` is None when nothing was saved.
+    """
     raw = form_to_raw(form, runtime.public_settings(), token=form.get("jira.token"))
     try:
+        problem = jql_problem(runtime, parse_settings(raw).jira)
+        if problem:
+            raise SettingsInvalid([("jira.jql", problem)])
         needs_fetch = runtime.save(raw)
     except ConfigError as exc:
         per_key, unplaced = feedback_for(problems_of(exc), keys)

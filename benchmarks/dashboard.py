@@ -1,0 +1,136 @@
+"""Dashboard speed: server time of a period or page change, and demo first start.
+
+Run: ``.venv/bin/python benchmarks/dashboard.py``. Prints figures; records nothing.
+
+1. *Period / page change*: 10,000 demo issues are served by the JIRA simulator and
+   fetched once into a temporary cache. Then the router callback is called through
+   Flask's test client exactly as the browser calls it (``POST
+   /_dash-update-component``), and the server time of each answer is measured:
+   *cold* (a period or page not computed yet: the report is computed) and *warm*
+   (the same request again: the results cache answers). Target: <= 300 ms.
+2. *First start*: ``tests.integration.serve_app`` in demo mode (no settings file),
+   headless Chromium opening ``/``: the time from starting the process to the
+   first DORA chart drawn, which includes the simulator start, the background
+   fetch of the 2,400 demo issues and rendering. Target: <= 10 s.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from callbacks.app_factory import create_app
+from configuration.validation import settings_to_dict
+from data.simulator.demo_data import generate_demo_issues
+from data.simulator.demo_settings import demo_settings
+from data.simulator.server import JiraSimulator
+from ui import ids
+
+ISSUES = 10_000
+TARGET_MS = 300.0
+
+
+def route_request(pathname: str, period_days: int) -> dict:
+    """The router callback's request body, as dash-renderer sends it."""
+    return {
+        "output": f"{ids.PAGE_CONTENT}.children",
+        "outputs": {"id": ids.PAGE_CONTENT, "property": "children"},
+        "inputs": [{"id": ids.URL, "property": "pathname", "value": pathname},
+                   {"id": ids.PERIOD_STORE, "property": "data",
+                    "value": {"period_days": period_days, "start": None, "end": None}},
+                   {"id": ids.DATA_VERSION, "property": "data", "value": 1}],
+        "changedPropIds": [f"{ids.PERIOD_STORE}.data"],
+        "state": [{"id": ids.SETTINGS_JIRA_META, "property": "data", "value": None}],
+    }
+
+
+def timed_post(client, body: dict) -> float:
+    started = time.perf_counter()
+    answer = client.post("/_dash-update-component", data=json.dumps(body),
+                         content_type="application/json")
+    elapsed = (time.perf_counter() - started) * 1000
+    if answer.status_code != 200 or b"page-error" in answer.data:
+        raise RuntimeError(f"callback failed: {answer.status_code} {answer.data[:300]!r}")
+    return elapsed
+
+
+def period_and_page_changes(workdir: Path) -> None:
+    anchor = datetime.now(UTC)
+    started = time.perf_counter()
+    issues = generate_demo_issues(anchor=anchor, count=ISSUES)
+    with JiraSimulator(issues, clock=lambda: datetime.now(UTC)) as sim:
+        settings_path = workdir / "settings.json"
+        raw = settings_to_dict(demo_settings(sim.url), include_token=True)
+        raw["jira"]["rate_limit"] = {"requests": 1000, "per_seconds": 1}
+        settings_path.write_text(json.dumps(raw))
+        app = create_app(settings_path, cache_dir=workdir / "cache",
+                         as_of_provider=lambda: anchor)
+        runtime = app.server.config["DASHBOARD_RUNTIME"]
+        synced = runtime.sync(full=True)
+        print(f"setup: {synced.metadata.issue_count:,} issues generated, served and cached "
+              f"in {time.perf_counter() - started:.1f} s")
+        client = app.server.test_client()
+        steps = [("/", 90), ("/", 30), ("/", 7), ("/", 180), ("/flow", 180), ("/flow", 90),
+                 ("/forecast", 90), ("/", 90)]
+        cold = [timed_post(client, route_request(p, d)) for p, d in steps]
+        warm = [timed_post(client, route_request(p, d)) for p, d in steps for _ in range(3)]
+    for (path, days), ms in zip(steps, cold, strict=True):
+        print(f"  cold  {path:<10} {days:>3} days: {ms:7.1f} ms")
+    print(f"period/page change, cold (report computed): median {statistics.median(cold):.0f} ms,"
+          f" max {max(cold):.0f} ms")
+    print(f"period/page change, warm (results cache):   median {statistics.median(warm):.0f} ms,"
+          f" max {max(warm):.0f} ms   (target <= {TARGET_MS:.0f} ms)")
+
+
+def first_start(workdir: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tests.integration.conftest import CHROMIUM, CHROMIUM_ARGS, free_port
+
+    port = free_port()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.integration.serve_app",
+             str(workdir / "settings.json"), str(workdir / "cache"), str(port)],
+            cwd=Path(__file__).resolve().parent.parent,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            page = browser.new_page()
+            while True:
+                try:
+                    page.goto(f"http://127.0.0.1:{port}/")
+                    break
+                except Exception:  # not listening yet
+                    time.sleep(0.1)
+            up = time.perf_counter() - started
+            page.wait_for_selector(
+                f"#{ids.DORA_DEPLOYMENT_FREQUENCY_TREND} .js-plotly-plot .main-svg",
+                timeout=60_000)
+            filled = time.perf_counter() - started
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+            browser.close()
+    print(f"demo first start: server answering after {up:.1f} s, DORA page filled after "
+          f"{filled:.1f} s (target <= 10 s)")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        period_and_page_changes(Path(tmp) / "bench")
+    with tempfile.TemporaryDirectory() as tmp:
+        first_start(Path(tmp))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""Helpers the browser tests share: a page that records console errors and responses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, Response
+
+WAIT_MS = 45_000  # a first fetch of the demo project plus rendering, on 2 busy cores
+
+
+@dataclass
+class Watched:
+    page: Page
+    errors: list[str] = field(default_factory=list)
+    responses: list[Response] = field(default_factory=list)
+
+    def bodies(self) -> list[str]:
+        """Every response body (text) the page received so far."""
+        texts = []
+        for response in self.responses:
+            try:
+                texts.append(response.text())
+            except Exception:  # a body the browser already dropped (redirect)
+                continue
+        return texts
+
+    def shot(self, directory: Path, name: str) -> Path:
+        path = directory / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+def open_page(browser: Browser, *, width: int = 1400, height: int = 900) -> Watched:
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.set_default_timeout(WAIT_MS)
+    watched = Watched(page)
+    page.on("console", lambda m: watched.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: watched.errors.append(str(e)))
+    page.on("response", watched.responses.append)
+    return watched
+
+
+def wait_for_graphs(page: Page, graph_ids: list[str]) -> None:
+    """Every graph drawn by plotly (its SVG exists), not an empty state."""
+    for graph_id in graph_ids:
+        page.wait_for_selector(f"#{graph_id} .js-plotly-plot .main-svg", state="attached")

@@ -1,0 +1,77 @@
+"""The dashboard in headless Chromium, first start in demo mode (issue 6, item 10)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.pages import open_page, wait_for_graphs
+from ui import ids
+
+pytestmark = pytest.mark.browser
+
+DORA_GRAPHS = [ids.DORA_DEPLOYMENT_FREQUENCY_TREND, ids.DORA_LEAD_TIME_TREND,
+               ids.DORA_CHANGE_FAILURE_TREND, ids.DORA_RESTORE_TREND,
+               ids.DORA_DEPLOYMENTS_TIMELINE, ids.DORA_LEAD_TIME_DISTRIBUTION,
+               ids.DORA_RESTORE_DISTRIBUTION]
+FLOW_GRAPHS = [ids.FLOW_VELOCITY_CHART, ids.FLOW_TIME_SCATTER, ids.FLOW_EFFICIENCY_TREND,
+               ids.FLOW_WIP_TREND, ids.FLOW_AGING_WIP, ids.FLOW_DISTRIBUTION_DONUT,
+               ids.FLOW_CUMULATIVE_FLOW]
+FORECAST_GRAPHS = [ids.FORECAST_HOW_MANY_CHART, ids.FORECAST_WHEN_CHART]
+
+
+def test_first_start_in_demo_mode_renders_every_chart_on_every_page(browser, demo_server,
+                                                                    tmp_path):
+    watched = open_page(browser)
+    page = watched.page
+    page.goto(demo_server.url + "/")
+    badge = page.wait_for_selector(f"#{ids.DEMO_BADGE}")
+    assert "Demo data" in badge.inner_text()
+    assert badge.get_attribute("href") == "/settings"
+    wait_for_graphs(page, DORA_GRAPHS)
+    assert "—" not in page.inner_text(f"#{ids.DORA_CARDS} .metric-value")
+    watched.shot(tmp_path, "dora")
+    for nav, graphs, name in ((ids.NAV_FLOW, FLOW_GRAPHS, "flow"),
+                              (ids.NAV_FORECAST, FORECAST_GRAPHS, "forecast")):
+        page.click(f"#{nav}")
+        wait_for_graphs(page, graphs)
+        watched.shot(tmp_path, name)
+    sentences = page.inner_text(f"#{ids.FORECAST_SENTENCES}")
+    assert "85% chance of at least" in sentences
+    assert "items done by" in sentences
+    page.click(f"#{ids.NAV_SETTINGS}")
+    page.wait_for_selector(f"#{ids.SETTINGS_SAVE_BUTTON}")
+    watched.shot(tmp_path, "settings")
+    assert watched.errors == []
+    page.close()
+
+
+def test_changing_the_period_changes_the_cards(browser, demo_server):
+    page = open_page(browser).page
+    page.goto(demo_server.url + "/")
+    wait_for_graphs(page, [ids.DORA_DEPLOYMENT_FREQUENCY_TREND])
+    before = page.inner_text(f"#{ids.DORA_CARDS}")
+    page.select_option(f"#{ids.PERIOD_SELECT}", "7")
+    page.wait_for_function(
+        "([id, before]) => document.getElementById(id).innerText !== before",
+        arg=[ids.DORA_CARDS, before])
+    assert "Last 7 days" in page.inner_text(".page-subtitle")
+    page.close()
+
+
+def test_a_fetch_shows_progress_and_completes(browser, demo_server, tmp_path):
+    watched = open_page(browser)
+    page = watched.page
+    page.goto(demo_server.url + "/")
+    wait_for_graphs(page, [ids.DORA_DEPLOYMENT_FREQUENCY_TREND])
+    page.click(f"#{ids.FULL_REFRESH_BUTTON}")
+    page.wait_for_selector(f"#{ids.FETCH_PROGRESS_WRAP}", state="visible")
+    assert page.is_visible(f"#{ids.CANCEL_BUTTON}")
+    page.wait_for_function(
+        "id => document.getElementById(id).innerText.startsWith('Fetching issues from JIRA')",
+        arg=ids.FETCH_PROGRESS_LABEL)
+    watched.shot(tmp_path, "fetching")
+    done = page.wait_for_selector(".fetch-alert.alert-success")
+    assert "Fetched 2,400 issues (full sync" in done.inner_text()
+    page.wait_for_selector(f"#{ids.FETCH_PROGRESS_WRAP}", state="hidden")
+    assert "Last sync:" in page.inner_text(f"#{ids.SYNC_LABEL}")
+    page.close()

@@ -1,0 +1,73 @@
+"""The Settings panel in headless Chromium: JIRA's JQL errors, and the token's secrecy."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from data.simulator.demo_settings import DEMO_TOKEN
+from tests.integration.conftest import serve
+from tests.integration.pages import open_page, wait_for_graphs
+from ui import ids
+
+pytestmark = pytest.mark.browser
+
+TYPED_TOKEN = "typed-Secret-7f3a9"  # a test value, not a credential
+JIRA_SAYS = "Expecting either a value, list or function but got '='"
+
+
+@pytest.fixture(scope="module")
+def settings_server(tmp_path_factory):
+    with serve(tmp_path_factory.mktemp("settings")) as server:
+        yield server
+
+
+def feedback_selector(key: str) -> str:
+    # Dash writes a pattern-matching id as sorted JSON in the id attribute.
+    element_id = json.dumps(ids.settings_feedback(key), sort_keys=True, separators=(",", ":"))
+    return f"[id='{element_id}']"
+
+
+def test_bad_jql_shows_jiras_error_inline_and_saves_nothing(browser, settings_server,
+                                                           tmp_path):
+    watched = open_page(browser)
+    page = watched.page
+    page.goto(settings_server.url + "/settings")
+    page.fill(f"#{ids.SETTINGS_INPUTS['jira.jql']}", "project = = DEMO")
+    page.click(f"#{ids.SETTINGS_VALIDATE_BUTTON}")
+    error = page.wait_for_selector(".jql-error")
+    assert JIRA_SAYS in error.inner_text()
+    page.click(f"#{ids.SETTINGS_SAVE_BUTTON}")
+    page.wait_for_function(
+        "([sel, text]) => (document.querySelector(sel)?.innerText || '').includes(text)",
+        arg=[feedback_selector("jira.jql"), JIRA_SAYS])
+    assert "Nothing was saved" in page.inner_text(f"#{ids.SETTINGS_SAVE_RESULT}")
+    watched.shot(tmp_path, "bad-jql")
+    assert not settings_server.settings_path.exists()
+    page.close()
+
+
+def test_the_token_never_reaches_the_browser(browser, settings_server):
+    watched = open_page(browser)
+    page = watched.page
+    page.goto(settings_server.url + "/")
+    wait_for_graphs(page, [ids.DORA_DEPLOYMENT_FREQUENCY_TREND])
+    page.click(f"#{ids.NAV_SETTINGS}")
+    token_input = f"#{ids.SETTINGS_INPUTS['jira.token']}"
+    page.fill(token_input, TYPED_TOKEN)
+    page.click(f"#{ids.SETTINGS_TEST_BUTTON}")
+    page.wait_for_selector(f"#{ids.SETTINGS_TEST_RESULT} .alert")
+    page.click(f"#{ids.SETTINGS_SAVE_BUTTON}")
+    page.wait_for_selector(f"#{ids.SETTINGS_SAVE_RESULT} .alert-success")
+    assert page.input_value(token_input) == ""
+    assert json.loads(settings_server.settings_path.read_text())["jira"]["token"] == TYPED_TOKEN
+    page.reload()
+    page.wait_for_selector(token_input)
+    assert page.input_value(token_input) == ""
+    assert "A token is saved" in page.inner_text(f"#{ids.SETTINGS_TOKEN_STATUS}")
+    bodies = [*watched.bodies(), page.content()]
+    assert len(bodies) > 10
+    for secret in (TYPED_TOKEN, DEMO_TOKEN):
+        assert not [body[:200] for body in bodies if secret in body], secret
+    page.close()
