@@ -31,6 +31,7 @@ from configuration.errors import DataError, JiraNotFound
 from data.jira.transport import Cancel, JiraTransport
 
 CHANGELOG_PAGE = 100  # histories per page of the per-issue changelog endpoint
+BULK_LIMIT = 1000  # JIRA's limit of issues per changelog bulkfetch request
 
 
 def is_truncated(issue: dict[str, Any]) -> bool:
@@ -96,8 +97,12 @@ class ChangelogCompleter:
     def _fetch(self, issues: list[dict], cancel: Cancel | None) -> dict[str, list[dict]]:
         """Full history lists by issue id."""
         if self._bulk_supported:
+            ids = [issue["id"] for issue in issues]
             try:
-                return self._bulkfetch([issue["id"] for issue in issues], cancel)
+                found: dict[str, list[dict]] = {}
+                for start in range(0, len(ids), BULK_LIMIT):
+                    found.update(self._bulkfetch(ids[start:start + BULK_LIMIT], cancel))
+                return found
             except JiraNotFound:
                 self._bulk_supported = False
         fetch_one = self._cloud_paged if self._flavor == "cloud" else self._datacenter

@@ -33,7 +33,7 @@ from configuration.errors import ConfigError, JiraNotFound
 from configuration.logging_config import timed
 from configuration.redaction import register_secret
 from configuration.settings import JiraSettings, RateLimit
-from data.jira.changelog import ChangelogCompleter, is_truncated
+from data.jira.changelog import BULK_LIMIT, ChangelogCompleter, is_truncated
 from data.jira.paging import CLOUD_SEARCH, DC_SEARCH, Page, cloud_pages, datacenter_pages
 from data.jira.responses import display_url
 from data.jira.retry import RetryPolicy
@@ -44,7 +44,6 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, "int | None"], None]
 API = {"cloud": "/rest/api/3", "datacenter": "/rest/api/2"}
 CLOUD_COUNT = "/rest/api/3/search/approximate-count"
-BULK_BATCH = 1000  # JIRA's limit of issues per changelog bulkfetch
 DEFAULT_POLICY = RetryPolicy()
 
 
@@ -244,7 +243,7 @@ class JiraClient:
                 found[str(issue.get("id"))] = issue
                 if is_truncated(issue):
                     pending.add(str(issue.get("id")))
-            if len(pending) >= BULK_BATCH:
+            if len(pending) >= BULK_LIMIT:
                 self._complete(found, pending, cancel)
             if progress is not None:
                 progress(len(found), expected)

@@ -163,3 +163,16 @@ def test_search_batches_changelog_completion_across_pages(make_client: MakeClien
     assert on_pages == [1, 1, 1]
     assert (per_page_calls, batched_calls) == (3, 1)
     _assert_all_complete(got, issues)
+
+
+def test_bulkfetch_requests_respect_the_issue_limit(
+    make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("data.jira.changelog.BULK_LIMIT", 2)
+    monkeypatch.setattr("data.jira.client.BULK_LIMIT", 2)
+    issues = [builders.busy_issue(f"DEMO-{n}", 42) for n in range(1, 6)]
+    with JiraSimulator(issues, email=EMAIL, token=TOKEN) as sim:
+        got = make_client(sim.url).search(JQL, FIELDS)
+        calls = sim.stats.by_path["/rest/api/3/changelog/bulkfetch"]
+    assert calls == 3  # 2 + 2 + 1 issues
+    _assert_all_complete(got, issues)
