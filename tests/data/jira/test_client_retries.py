@@ -10,7 +10,7 @@ from email.utils import formatdate
 
 import pytest
 
-from configuration.errors import JiraRateLimited, JiraUnavailable
+from configuration.errors import JiraCancelled, JiraRateLimited, JiraUnavailable
 from configuration.settings import RateLimit
 from data.jira.client import JiraClient
 from data.jira.token_bucket import TokenBucket
@@ -179,3 +179,14 @@ def test_client_faster_than_the_server_recovers_through_retry_after(
     cloud_sim.fail_next(1, 429, retry_after=2)
     client.server_info()
     assert clock.sleeps == [2.0]
+
+
+def test_cancel_is_checked_between_retries(
+    cloud_sim: JiraSimulator, make_client: MakeClient, clock: FakeClock
+) -> None:
+    cloud_sim.fail_next(3, 503, retry_after=None)
+    client = make_client(cloud_sim.url)
+    with pytest.raises(JiraCancelled):
+        client.count("project = DEMO", cancel=lambda: len(clock.sleeps) >= 1)
+    assert client.requests_made == 1
+    assert len(clock.sleeps) == 1
