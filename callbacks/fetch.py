@@ -18,8 +18,9 @@ from dash import Input, Output, State
 
 from callbacks.runtime import Runtime, error_message
 from data import service
+from ui import format as fmt
 from ui import ids
-from ui.shell import fetch_alert, progress_text
+from ui.shell import cancelled_alert, fetch_alert, progress_text
 
 log = logging.getLogger(__name__)
 SHOW = {"display": "block"}
@@ -79,7 +80,20 @@ def register(app: dash.Dash, runtime: Runtime) -> None:
     def fetched(result, version):
         if not result:
             raise dash.exceptions.PreventUpdate
-        alert = fetch_alert(result, has_data=runtime.stored() is not None)
+        alert = fetch_alert(result, data_age=data_age(runtime))
         if not result.get("ok"):
             return dash.no_update, alert
         return (version or 0) + 1, alert
+
+    @app.callback(Output(ids.FETCH_ALERT, "children", allow_duplicate=True),
+                  Input(ids.CANCEL_BUTTON, "n_clicks"), prevent_initial_call=True)
+    def cancelled(clicks):
+        if not clicks:
+            raise dash.exceptions.PreventUpdate
+        return cancelled_alert(data_age(runtime))
+
+
+def data_age(runtime: Runtime) -> str | None:
+    """How old the data on the pages is ("5 min"), or None when there is none."""
+    last = runtime.last_sync()
+    return None if last is None else fmt.age((datetime.now(UTC) - last).total_seconds())

@@ -107,12 +107,19 @@ def progress_text(fetched: int, expected: int | None) -> str:
     return f"Fetching issues from JIRA: {fetched:,} so far"
 
 
-def fetch_alert(result: dict, *, has_data: bool):
+def keep_note(data_age: str | None) -> str:
+    """What the pages show after a failed or cancelled fetch."""
+    if data_age is None:
+        return ""
+    return f" The pages keep showing the last good data, synced {data_age} ago."
+
+
+def fetch_alert(result: dict, *, data_age: str | None):
     """The outcome of a fetch: a short success note, or the failure in one sentence."""
     if result.get("ok"):
         return dbc.Alert(result.get("summary", "Fetched."), color="success", duration=6000,
                          dismissable=True, className="fetch-alert mt-2")
-    keep = (" The pages keep showing the last good data." if has_data else "")
+    keep = keep_note(data_age)
     return dbc.Alert([html.Strong("The fetch failed. "), result.get("error", ""), keep],
                      color="danger", dismissable=True, className="fetch-alert mt-2")
 
@@ -124,3 +131,8 @@ def sync_status(last_sync_text: str, age_text: str | None, *, stale: bool):
                       color="warning", className="stale-note mt-2 py-2")
             if stale and age_text else None)
     return label, note
+
+
+def cancelled_alert(data_age: str | None):
+    return dbc.Alert(["Fetch cancelled.", keep_note(data_age)], color="secondary",
+                     dismissable=True, className="fetch-alert mt-2")

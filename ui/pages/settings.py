@@ -116,7 +116,9 @@ def connection_card(raw, token_saved: bool):
     jira = raw.get("jira", {})
     token_note = ("A token is saved. Leave empty to keep it." if token_saved
                   else "No token saved yet.")
-    return _card("JIRA connection", [
+    # A form element around the password input: browsers expect one (and say so in the
+    # console otherwise); Dash handles the buttons, so submitting does nothing.
+    return _card("JIRA connection", dbc.Form([
         _row("JIRA URL", "jira.url", _text("jira.url", jira.get("url"),
                                           placeholder="https://your-domain.atlassian.net")),
         dbc.Row([
@@ -141,7 +143,7 @@ def connection_card(raw, token_saved: bool):
                    color="primary", outline=True),
         dcc.Loading(html.Div(id=ids.SETTINGS_TEST_RESULT, className="mt-2"), type="dot"),
         html.Div(id=ids.SETTINGS_LOAD_RESULT, className="mt-2"),
-    ], "how the dashboard reaches your JIRA")
+    ], prevent_default_on_submit=True), "how the dashboard reaches your JIRA")
 
 
 def query_card(raw):
