@@ -69,7 +69,7 @@ def parquet_save(root: Path, frames: IssueFrames) -> IssueStore:
 
 
 def parquet_cold_load(store: IssueStore) -> IssueFrames:
-    store_module._MEMO._entries.clear()  # a new process would not have it
+    store_module.forget_loaded()  # a new process would not have it
     loaded = store.load()
     assert loaded is not None
     return loaded.frames

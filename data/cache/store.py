@@ -201,6 +201,7 @@ class IssueStore:
         if target.exists():  # left by a writer killed before its manifest switch
             shutil.rmtree(target)
         target.mkdir(parents=True)
+        frames = IssueFrames(**{n: df.reset_index(drop=True) for n, df in _frames(frames)})
         checksums = {name: _write_frame(target, name, df) for name, df in _frames(frames)}
         fsync_dir(target)
         fsync_dir(self.directory)
@@ -219,9 +220,12 @@ class IssueStore:
             jql=normalize_jql(jira.jql),
             checksums=checksums,
         )
-        atomic_write(self.directory / MANIFEST, json.dumps(metadata.to_json(), indent=1).encode())
+        manifest = json.dumps(metadata.to_json(), indent=1).encode()
+        atomic_write(self.directory / MANIFEST, manifest)
         self._remove_other_versions(keep=target.name)
-        return StoredIssues(frames, metadata)
+        stored = StoredIssues(frames, metadata)
+        _MEMO.put(self.directory, manifest, stored)  # the next load needs no disk read
+        return stored
 
     def _read_manifest_bytes(self) -> bytes | None:
         try:
@@ -310,7 +314,7 @@ class _LoadedMemo:
     is replaced or rewritten, so a file modified on disk is always re-verified.
     """
 
-    def __init__(self, size: int = 4) -> None:
+    def __init__(self, size: int = 2) -> None:  # a 100k-issue store is ~150 MB in memory
         self._size = size
         self._entries: OrderedDict[tuple[Any, ...], StoredIssues] = OrderedDict()
         self._lock = threading.Lock()
@@ -327,11 +331,25 @@ class _LoadedMemo:
                 self._entries.move_to_end(memo_key)
                 return self._entries[memo_key]
         stored = read(directory, manifest)
+        self._remember(memo_key, stored)
+        return stored
+
+    def put(self, directory: Path, manifest: bytes, stored: StoredIssues) -> None:
+        """Remember what a writer just wrote (same key a later read would compute)."""
+        stats = _file_stats(directory, manifest)
+        if stats:
+            self._remember((str(directory), manifest, stats), stored)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def _remember(self, memo_key: tuple[Any, ...], stored: StoredIssues) -> None:
         with self._lock:
             self._entries[memo_key] = stored
+            self._entries.move_to_end(memo_key)
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
-        return stored
 
 
 def _file_stats(directory: Path, manifest: bytes) -> tuple[Any, ...]:
@@ -344,3 +362,8 @@ def _file_stats(directory: Path, manifest: bytes) -> tuple[Any, ...]:
 
 
 _MEMO = _LoadedMemo()
+
+
+def forget_loaded() -> None:
+    """Drop the in-process memo, as a new process would start (tests, benchmarks)."""
+    _MEMO.clear()

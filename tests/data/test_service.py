@@ -120,7 +120,10 @@ def test_metrics_from_an_issues_file_equal_metrics_from_the_cache(
     issues_file.write_text(json.dumps({"issues": project()}))
     from_file = metrics_command(settings, issues_file, AS_OF, DAYS)
     from_cache = metrics_command(settings, None, AS_OF, DAYS, cache_dir=cache_dir, now=NOW)
-    assert from_file == from_cache
+    # The METRICS.md section 6 keys. Analytics may differ on purpose: a sync also
+    # fetches JIRA's status list, so e.g. cumulative flow lists unused statuses too.
+    for key in ("as_of", "period_days", "issues", "dora", "flow"):
+        assert from_file[key] == from_cache[key], key
     assert from_file["issues"] == PROJECT_SIZE
     assert from_file["period_days"] == DAYS
     assert from_file["dora"]["deployment_frequency"]["deployments"] > 0

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from configuration.settings import JiraSettings
-from data.cache.store import IssueStore
+from data.cache.store import IssueStore, forget_loaded
 from tests.data.cache.factory import synthetic_frames
 from tests.data.cache.writer_process import BIG_ISSUES, JIRA, WHEN, marked
 
@@ -53,6 +53,7 @@ def test_sigkill_during_writes_leaves_a_complete_version(tmp_path: Path) -> None
         os.kill(child.pid, signal.SIGKILL)
         child.wait()
         child.stdout.close()
+        forget_loaded()  # read what is on disk
         loaded = store.load()
         assert loaded is not None, "a killed writer must leave the previous version"
         number = _expected(loaded.frames.statuses)

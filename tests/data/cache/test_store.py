@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from configuration.settings import JiraSettings
-from data.cache.store import MANIFEST, SCHEMA_VERSION, IssueStore, StoredIssues
+from data.cache.store import MANIFEST, SCHEMA_VERSION, IssueStore, StoredIssues, forget_loaded
 from data.issues.frames import IssueFrames
 from tests.data.cache.factory import synthetic_frames
 
@@ -49,6 +49,7 @@ def store(tmp_path: Path) -> IssueStore:
 def test_round_trip_keeps_values_and_dtypes(store: IssueStore) -> None:
     frames = synthetic_frames(200, 5)
     saved = save(store, frames)
+    forget_loaded()  # read from disk, not from the writer's memo
     loaded = store.load()
     assert loaded is not None
     assert_same_frames(loaded.frames, frames)
@@ -61,6 +62,7 @@ def test_round_trip_keeps_values_and_dtypes(store: IssueStore) -> None:
 def test_empty_frames_round_trip(store: IssueStore) -> None:
     frames = synthetic_frames(0, 0)
     save(store, frames)
+    forget_loaded()
     loaded = store.load()
     assert loaded is not None
     assert_same_frames(loaded.frames, frames)
@@ -127,6 +129,7 @@ def test_damaged_store_is_discarded_with_a_warning(
 ) -> None:
     save(store, synthetic_frames(300, 4))
     DAMAGE[damage](store.directory)
+    forget_loaded()  # as in a new process: the writer's memo holds the good frames
     with caplog.at_level(logging.WARNING, logger="data.cache.store"):
         assert store.load() is None
     assert any("Discarding the issue store" in r.getMessage() for r in caplog.records)
@@ -135,6 +138,7 @@ def test_damaged_store_is_discarded_with_a_warning(
 def test_a_damaged_store_is_replaced_by_the_next_save(store: IssueStore) -> None:
     save(store, synthetic_frames(30, 2, seed=1))
     _flip_byte(store.directory / "v1" / "issues.parquet")
+    forget_loaded()
     assert store.load() is None
     fresh = synthetic_frames(40, 2, seed=2)
     save(store, fresh)
@@ -145,7 +149,7 @@ def test_a_damaged_store_is_replaced_by_the_next_save(store: IssueStore) -> None
 
 def test_rewritten_file_is_reverified_not_served_from_memory(store: IssueStore) -> None:
     save(store, synthetic_frames(50, 3))
-    assert store.load() is not None  # now memoized
+    assert store.load() is not None  # memoized by the save
     time.sleep(0.01)  # a distinct mtime
     _flip_byte(store.directory / "v1" / "field_values.parquet")
     assert store.load() is None
