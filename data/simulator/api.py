@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from data.simulator.store import IssueStore
@@ -67,8 +68,9 @@ class Api:
         """The REST version this flavor searches with: ``3`` on Cloud, ``2`` on Data Center."""
         return "3" if self.flavor == "cloud" else "2"
 
-    @property
+    @cached_property
     def field_ids(self) -> frozenset[str]:
+        """Ids of the known fields (a known but empty field is sent as null)."""
         return frozenset(entry["id"] for entry in self.fields)
 
 

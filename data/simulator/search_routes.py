@@ -45,9 +45,8 @@ def cloud_search(api: Api, request: Request) -> Reply:
     if parse(jql).where is None:
         return error(400, UNBOUNDED)
     found = api.store.search(jql)
-    page = found[offset:offset + limit]
-    body: dict[str, Any] = {"issues": [_view(api, request, i, h, with_changelog)
-                                       for i, h in page]}
+    page = api.store.take(found[offset:offset + limit])
+    body: dict[str, Any] = {"issues": _views(api, request, page, with_changelog)}
     if offset + limit < len(found):
         body["nextPageToken"] = encode_token(offset + limit)
     body["isLast"] = offset + limit >= len(found)
@@ -66,8 +65,8 @@ def datacenter_search(api: Api, request: Request) -> Reply:
         "startAt": start_at,
         "maxResults": limit,
         "total": len(found),
-        "issues": [_view(api, request, i, h, with_changelog)
-                   for i, h in found[start_at:start_at + limit]],
+        "issues": _views(api, request, api.store.take(found[start_at:start_at + limit]),
+                         with_changelog),
     })
 
 
@@ -128,11 +127,16 @@ def bulk_fetch(api: Api, request: Request) -> Reply:
     return Reply(200, body)
 
 
-def _view(api: Api, request: Request, issue: dict[str, Any], histories: list[dict[str, Any]],
+def _views(api: Api, request: Request, found: list[tuple[dict[str, Any], list[dict[str, Any]]]],
+           with_changelog: bool) -> list[dict[str, Any]]:
+    wanted = as_list(request.list_param("fields"))  # parsed once per page, not per issue
+    return [_view(api, wanted, issue, histories, with_changelog) for issue, histories in found]
+
+
+def _view(api: Api, wanted: list[str], issue: dict[str, Any], histories: list[dict[str, Any]],
           with_changelog: bool) -> dict[str, Any]:
     cloud = api.flavor == "cloud"
-    fields = select_fields(issue["fields"], as_list(request.list_param("fields")),
-                           known=api.field_ids, default_all=not cloud)
+    fields = select_fields(issue["fields"], wanted, known=api.field_ids, default_all=not cloud)
     changelog = None
     if with_changelog:
         changelog = search_changelog(histories, cut=api.changelog_cut, newest_first=cloud)

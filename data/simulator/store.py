@@ -102,8 +102,12 @@ class IssueStore:
             issue = self._issues.get(key)
             return None if issue is None else (issue, self._histories[key])
 
-    def search(self, jql: str) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
-        """Every matching issue with its histories, in the query's order."""
+    def search(self, jql: str) -> list[str]:
+        """The keys of every matching issue, in the query's order (cached per data version).
+
+        Keys, not issues: a page then fetches only its own issues with :meth:`take`, which
+        keeps a 10,000-issue search from allocating 10,000 tuples for every page.
+        """
         with self._lock:
             cached = self._cache.get(jql)
             if cached is None or cached[0] != self.version:
@@ -112,7 +116,13 @@ class IssueStore:
                 if len(self._cache) > 32:  # a handful of live queries is all tests use
                     self._cache.clear()
                 self._cache[jql] = cached = (self.version, keys)
-            return [(self._issues[key], self._histories[key]) for key in cached[1]]
+            return cached[1]
+
+    def take(self, keys: list[str]) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+        """The issues and histories (oldest first) of ``keys`` that still exist."""
+        with self._lock:
+            return [(self._issues[key], self._histories[key]) for key in keys
+                    if key in self._issues]
 
     def _vocabulary(self) -> Vocabulary:
         projects: dict[str, str] = {}

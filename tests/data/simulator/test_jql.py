@@ -36,7 +36,8 @@ def store(zone: str = "UTC") -> IssueStore:
 
 
 def keys(jql: str, zone: str = "UTC") -> list[str]:
-    return [found["key"] for found, _ in store(zone).search(jql)]
+    searched = store(zone)
+    return [found["key"] for found, _ in searched.take(searched.search(jql))]
 
 
 @pytest.mark.parametrize(("jql", "expected"), [
