@@ -29,8 +29,12 @@ def project(tmp_path: Path) -> Path:
 
 
 def dry_run(project: Path, target: str) -> list[str]:
-    result = subprocess.run(["make", "-n", target], cwd=project, capture_output=True,
-                            text=True, check=True, timeout=60)
+    # Under `make test` the parent make's variables would make this a sub-make, which
+    # prints "Entering directory" lines; a clean environment makes it a top-level make.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    command = ["make", "-n", "--no-print-directory", target, "ARGS=", "PYTEST_ARGS="]
+    result = subprocess.run(command, cwd=project,
+                            env=env, capture_output=True, text=True, check=True, timeout=60)
     return result.stdout.splitlines()
 
 
