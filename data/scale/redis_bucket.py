@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import redis
 
 from configuration.settings import JiraSettings
+from data.jira.token_bucket import with_headroom
 
 # Values are written with "%.17g": Lua's default number formatting keeps 14 digits,
 # which would round a Unix time with microseconds to a tenth of a millisecond.
@@ -103,9 +104,14 @@ class RedisTokenBucket:
 
     @classmethod
     def for_jira(cls, client: redis.Redis, jira: JiraSettings) -> RedisTokenBucket:
-        """The shared bucket for ``jira.url`` sized by ``jira.rate_limit``."""
-        limit = jira.rate_limit
-        return cls(client, bucket_key(jira.url), limit.requests, limit.per_seconds)
+        """The shared bucket for ``jira.url`` paced like the in-process one.
+
+        Same sizing as the JIRA client's own bucket (``with_headroom``): the rate of
+        ``jira.rate_limit`` with one token less burst, for arrival-time jitter.
+        """
+        capacity, per_seconds = with_headroom(jira.rate_limit.requests,
+                                              jira.rate_limit.per_seconds)
+        return cls(client, bucket_key(jira.url), capacity, per_seconds)
 
     def __repr__(self) -> str:
         return f"RedisTokenBucket(capacity={self.capacity}, per_seconds={self.per_seconds})"
