@@ -35,10 +35,10 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from configuration.settings import Settings
+from configuration.settings import FLOW_TYPES_WITH_OTHER, Settings
 from data.issues.frames import IssueFrames
 from data.metrics.fields import NAT, FieldIndex
-from data.metrics.timeline import Timeline, build_timeline
+from data.metrics.timeline import Timeline, build_timeline, positions_of
 from data.metrics.workflow import (
     ACTIVE,
     DONE,
@@ -120,7 +120,7 @@ class CalculationContext:
         days = settings.period_days if period_days is None else int(period_days)
         workflow = resolve_workflow(settings.workflow, frames.statuses)
         issues = _considered(frames.issues, end)
-        ids = pd.Index(issues["issue_id"])
+        ids = issues["issue_id"]
         timeline = build_timeline(frames.transitions, ids, issues["status"], end.value, workflow)
         created = issues["created"].array.asi8.copy()
         status_now = timeline.status_at(end.value)
@@ -130,10 +130,10 @@ class CalculationContext:
         fields_index = FieldIndex(frames.field_values, ids)
         per_issue = pd.DataFrame(
             {
-                "issue_id": issues["issue_id"].to_numpy(),
-                "key": issues["key"].to_numpy(),
-                "issue_type": issues["issue_type"].to_numpy(),
-                "created": issues["created"].to_numpy(),
+                "issue_id": issues["issue_id"],
+                "key": issues["key"],
+                "issue_type": issues["issue_type"],
+                "created": issues["created"],
                 "status": timeline.labels[status_now] if len(status_now) else [],
                 "state": np.asarray(STATE_NAMES, dtype=object)[state_now],
                 "started_at": _timestamps(started),
@@ -172,6 +172,13 @@ class CalculationContext:
     @cached_property
     def is_flow(self) -> np.ndarray:
         return self.per_issue["is_flow"].to_numpy(dtype=bool)
+
+    @cached_property
+    def flow_type_codes(self) -> np.ndarray:
+        """Per position: index into ``FLOW_TYPES_WITH_OTHER``, -1 for deployment records."""
+        lookup = {name: code for code, name in enumerate(FLOW_TYPES_WITH_OTHER)}
+        types = self.per_issue["flow_type"]
+        return types.map(lookup).fillna(-1).to_numpy(dtype=np.int64)
 
     def completed_in(self, window: Window | None = None) -> np.ndarray:
         """Mask of flow items whose ``completed_at`` lies in the window."""
@@ -264,21 +271,30 @@ def _timestamps(ns: np.ndarray) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(ns.view("datetime64[ns]")).tz_localize("UTC")
 
 
-def _folded(names: Iterable[str]) -> set[str]:
-    return {name.casefold() for name in names}
+class _TypeIndex:
+    """Issue types factorized once, so each case-insensitive lookup is an array take."""
+
+    def __init__(self, types: pd.Series) -> None:
+        self._codes, uniques = pd.factorize(types.astype("str"), use_na_sentinel=False)
+        self._folded = [str(u).casefold() for u in uniques]
+
+    def isin(self, names: Iterable[str]) -> np.ndarray:
+        wanted = {name.casefold() for name in names}
+        hits = np.array([fold in wanted for fold in self._folded], dtype=bool)
+        return hits[self._codes] if len(self._codes) else np.zeros(0, dtype=bool)
 
 
 def _add_roles(per_issue: pd.DataFrame, settings: Settings, fields: FieldIndex) -> None:
     """Flow type and DORA roles per issue (see module docstring)."""
-    types = per_issue["issue_type"].astype("str").str.casefold()
+    types = _TypeIndex(per_issue["issue_type"])
     dep, inc = settings.dora.deployments, settings.dora.incidents
-    is_deployment = (dep.source == "issues") & types.isin(_folded(dep.issue_types)).to_numpy()
-    is_incident = types.isin(_folded(inc.issue_types)).to_numpy()
+    is_deployment = (dep.source == "issues") & types.isin(dep.issue_types)
+    is_incident = types.isin(inc.issue_types)
     if inc.environment_field:
         is_incident = is_incident & fields.matches(inc.environment_field, inc.production_values)
     flow_type = pd.Series("other", index=per_issue.index, dtype=object)
     for name, issue_types in settings.flow_types.items():
-        flow_type[types.isin(_folded(issue_types)).to_numpy()] = name
+        flow_type[types.isin(issue_types)] = name
     flow_type[is_deployment] = None
     per_issue["flow_type"] = flow_type
     per_issue["is_flow"] = ~is_deployment
@@ -287,8 +303,15 @@ def _add_roles(per_issue: pd.DataFrame, settings: Settings, fields: FieldIndex) 
     per_issue["is_change"] = ~is_deployment & ~is_incident
 
 
-def _versions(versions: pd.DataFrame, ids: pd.Index) -> pd.DataFrame:
-    pos = ids.get_indexer(versions["issue_id"])
-    kept = versions.loc[pos >= 0].copy()
+def _versions(versions: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
+    """Version links of considered issues, with ``pos`` and integer codes for joins.
+
+    ``id_code`` / ``name_code`` factorize version ids and names so that links are
+    joined on integers rather than strings.
+    """
+    pos = positions_of(ids, versions["issue_id"])
+    kept = versions.loc[pos >= 0].reset_index(drop=True)
     kept["pos"] = pos[pos >= 0]
-    return kept.reset_index(drop=True)
+    kept["id_code"] = pd.factorize(kept["version_id"])[0]
+    kept["name_code"] = pd.factorize(kept["name"])[0]
+    return kept

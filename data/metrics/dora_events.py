@@ -70,10 +70,11 @@ def _issue_deployments(ctx: CalculationContext) -> pd.DataFrame:
         if dep.failure_field
         else np.zeros(len(per_issue), dtype=bool)
     )
+    keys = per_issue["key"].iloc[np.flatnonzero(mask)].to_numpy(dtype=object)
     return pd.DataFrame(
         {
-            "deployment_id": per_issue["key"].to_numpy()[mask],
-            "name": per_issue["key"].to_numpy()[mask],
+            "deployment_id": keys,
+            "name": keys,
             "at": when[mask],
             "failed": failed[mask],
             "pos": np.flatnonzero(mask),
@@ -86,13 +87,14 @@ def _version_deployments(ctx: CalculationContext) -> pd.DataFrame:
     unique = fixes.drop_duplicates("version_id")
     at = date_only_end_of_day(unique["release_date"].astype("str"))
     usable = at != NAT
-    ids = unique["version_id"].to_numpy()[usable]
+    codes = unique["id_code"].to_numpy()[usable]
     return pd.DataFrame(
         {
-            "deployment_id": ids,
-            "name": unique["name"].to_numpy()[usable],
+            "deployment_id": unique["version_id"].to_numpy(dtype=object)[usable],
+            "name": unique["name"].to_numpy(dtype=object)[usable],
             "at": at[usable],
-            "failed": np.isin(ids, _versions_hit_by_incidents(ctx)),
+            "failed": np.isin(codes, _versions_hit_by_incidents(ctx)),
+            "id_code": codes,
         }
     )
 
@@ -100,20 +102,24 @@ def _version_deployments(ctx: CalculationContext) -> pd.DataFrame:
 def _versions_hit_by_incidents(ctx: CalculationContext) -> np.ndarray:
     affects = ctx.versions[ctx.versions["relation"] == "affects"]
     is_incident = ctx.per_issue["is_incident"].to_numpy(dtype=bool)
-    return affects["version_id"].to_numpy()[is_incident[affects["pos"].to_numpy()]]
+    return affects["id_code"].to_numpy()[is_incident[affects["pos"].to_numpy()]]
 
 
 def _links(ctx: CalculationContext) -> pd.DataFrame:
-    """(change ``pos``, deployment ``at``) pairs through shared fix versions."""
+    """(change ``pos``, deployment ``at``) pairs through shared fix versions.
+
+    Joined on the integer version codes of the context (see ``context._versions``).
+    """
     fixes = ctx.versions[ctx.versions["relation"] == "fix"]
     is_change = ctx.per_issue["is_change"].to_numpy(dtype=bool)
     changes = fixes[is_change[fixes["pos"].to_numpy()]]
     deploys = deployments(ctx)
     if ctx.settings.dora.deployments.source == "versions":
-        pairs = changes.merge(deploys, left_on="version_id", right_on="deployment_id")
+        pairs = changes[["pos", "id_code"]].merge(deploys[["id_code", "at"]], on="id_code")
         return pairs[["pos", "at"]]
-    dep_versions = fixes[["pos", "name"]].merge(deploys[["pos", "at"]], on="pos")
-    pairs = changes[["pos", "name"]].merge(dep_versions[["name", "at"]], on="name")
+    dep_versions = fixes[["pos", "name_code"]].merge(deploys[["pos", "at"]], on="pos")
+    pairs = changes[["pos", "name_code"]].merge(dep_versions[["name_code", "at"]],
+                                                 on="name_code")
     return pairs[["pos", "at"]]
 
 

@@ -22,6 +22,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from data.metrics.timeline import positions_of
+
 NAT = np.iinfo(np.int64).min  # numpy's NaT as int64: "no time"
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DAY_NS = 86_400 * 10**9
@@ -57,10 +59,10 @@ def date_only_end_of_day(dates: pd.Series) -> np.ndarray:
 class FieldIndex:
     """Field values per issue position, for the field ids the settings map."""
 
-    def __init__(self, field_values: pd.DataFrame, positions: pd.Index) -> None:
-        pos = positions.get_indexer(field_values["issue_id"])
+    def __init__(self, field_values: pd.DataFrame, issue_ids: pd.Series) -> None:
+        pos = positions_of(issue_ids, field_values["issue_id"])
         keep = pos >= 0
-        self._size = len(positions)
+        self._size = len(issue_ids)
         self._frame = pd.DataFrame(
             {
                 "pos": pos[keep],

@@ -33,9 +33,9 @@ class FlowVelocity:
 
 def counts_by_type(ctx: CalculationContext, mask: np.ndarray) -> dict[str, int]:
     """Count of the masked issues per flow type, all five keys present."""
-    types = ctx.per_issue["flow_type"].to_numpy()[mask]
-    found = dict(zip(*np.unique(types.astype(str), return_counts=True), strict=True))
-    return {name: int(found.get(name, 0)) for name in FLOW_TYPES_WITH_OTHER}
+    codes = ctx.flow_type_codes[mask]
+    counts = np.bincount(codes[codes >= 0], minlength=len(FLOW_TYPES_WITH_OTHER))
+    return {name: int(n) for name, n in zip(FLOW_TYPES_WITH_OTHER, counts, strict=True)}
 
 
 def flow_velocity(ctx: CalculationContext, window: Window | None = None) -> FlowVelocity:
