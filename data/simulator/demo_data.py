@@ -23,7 +23,10 @@ the matching catalogs.
 
 from __future__ import annotations
 
+import gc
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -73,7 +76,27 @@ class Plan:
 def generate_demo_issues(*, anchor: datetime, seed: int = 7, count: int = 2400) -> list[dict]:
     """``count`` raw Cloud issues with complete changelogs, dated before ``anchor``."""
     anchor = anchor.replace(tzinfo=UTC) if anchor.tzinfo is None else anchor.astimezone(UTC)
-    rng = random.Random(seed)
+    with _collector_paused():
+        return _generate(anchor, random.Random(seed), count)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building the (acyclic) issue dicts.
+
+    Its full passes over the growing heap doubled generation time for 10,000 issues;
+    nothing built here forms a cycle, so reference counting frees it all anyway.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _generate(anchor: datetime, rng: random.Random, count: int) -> list[dict]:
     start = (anchor - timedelta(days=DAYS)).replace(hour=0, minute=0, second=0, microsecond=0)
     versions = values.weekly_versions(start, anchor)
     deployments = _deployments(rng, start, anchor, versions, budget=max(1, count * 6 // 100))

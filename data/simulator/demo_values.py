@@ -74,7 +74,7 @@ def summary(rng: random.Random, issue_type: str) -> str:
 
 
 def priority(rng: random.Random) -> dict[str, str]:
-    priority_id, name = rng.choices(PRIORITIES, weights=(1, 3, 6, 3, 1))[0]
+    priority_id, name = rng.choices(PRIORITIES, cum_weights=(1, 4, 10, 13, 14))[0]
     return {"id": priority_id, "name": name}
 
 

@@ -18,12 +18,13 @@ _JQL_DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", "%Y-%m-%d", "%Y/%m/%d")
 
 def format_jira(moment: datetime, offset_minutes: int | None = None) -> str:
     """Write ``moment`` the way JIRA does, shifted to ``offset_minutes`` when given."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
+    current = moment.utcoffset()
+    if current is None:  # naive: UTC
+        current = timedelta()
     if offset_minutes is None:
-        offset_minutes = int((moment.utcoffset() or timedelta()).total_seconds() // 60)
+        offset_minutes = int(current.total_seconds() // 60)
     # Formatted by hand: strftime is the demo generator's hot spot (tens of thousands).
-    local = moment.astimezone(UTC).replace(tzinfo=None) + timedelta(minutes=offset_minutes)
+    local = moment - current + timedelta(minutes=offset_minutes)  # wall time at the offset
     sign = "-" if offset_minutes < 0 else "+"
     hours, minutes = divmod(abs(offset_minutes), 60)
     return (f"{local.year:04d}-{local.month:02d}-{local.day:02d}T{local.hour:02d}:"
