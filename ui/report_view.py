@@ -90,13 +90,17 @@ def aging_frame(report: Report | None) -> tuple[pd.DataFrame, list[str]]:
     if "flow_type" not in frame:
         frame["flow_type"] = "other"
     frame["flow_type"] = frame["flow_type"].fillna("other")
+    if "state" in frame:  # active statuses first, then waiting ones, as work flows
+        rank = frame["state"].map({"active": 0, "waiting": 1}).fillna(2)
+        frame = frame.assign(_rank=rank).sort_values(["_rank", "status"], kind="stable")
+        frame = frame.drop(columns="_rank")
     order = list(aging.get("statuses") or dict.fromkeys(frame["status"]))
     return frame, order
 
 
 def aging_percentiles(report: Report | None) -> dict[str, float | None]:
     aging = section(report, "aging_wip")
-    node = aging.get("percentiles") if isinstance(aging.get("percentiles"), Mapping) else aging
+    node = aging.get("flow_time") if isinstance(aging.get("flow_time"), Mapping) else aging
     found = percentiles(node, "_days")
     return found if any(v is not None for v in found.values()) else percentiles(node)
 

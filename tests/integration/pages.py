@@ -38,7 +38,8 @@ def open_page(browser: Browser, *, width: int = 1400, height: int = 900) -> Watc
     watched = Watched(page)
     page.on("console", lambda m: watched.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: watched.errors.append(str(e)))
-    page.on("response", watched.responses.append)
+    # A lambda, not the bound method: Playwright tags handlers, and a builtin refuses.
+    page.on("response", lambda r: watched.responses.append(r))  # noqa: PLW0108
     return watched
 
 

@@ -52,9 +52,12 @@ def test_changing_the_period_changes_the_cards(browser, demo_server):
     before = page.inner_text(f"#{ids.DORA_CARDS}")
     page.select_option(f"#{ids.PERIOD_SELECT}", "7")
     page.wait_for_function(
-        "([id, before]) => document.getElementById(id).innerText !== before",
-        arg=[ids.DORA_CARDS, before])
-    assert "Last 7 days" in page.inner_text(".page-subtitle")
+        "() => (document.querySelector('.page-subtitle')?.innerText || '')"
+        ".startsWith('Last 7 days')")
+    wait_for_graphs(page, [ids.DORA_DEPLOYMENT_FREQUENCY_TREND])
+    after = page.inner_text(f"#{ids.DORA_CARDS}")
+    assert after != before
+    assert "deployments" in after
     page.close()
 
 

@@ -56,11 +56,13 @@ REPORT: dict[str, Any] = {
                    "done": [10, 11, 12]},
     },
     "aging_wip": {
-        "items": [{"key": "DEMO-7", "status": "In Progress", "age_days": 4.5,
-                   "flow_type": "feature"},
-                  {"key": "DEMO-8", "status": "Blocked", "age_days": 12.0, "flow_type": None}],
-        "statuses": ["In Progress", "Blocked"],
-        "p50_days": 3.25, "p85_days": 7.5, "p95_days": 9.0,
+        "as_of": "2026-01-22T00:00:00+00:00", "wip": 2,
+        "items": [{"key": "DEMO-8", "status": "Blocked", "state": "waiting", "flow_type": None,
+                   "started_at": "2026-01-10T00:00:00+00:00", "age_days": 12.0},
+                  {"key": "DEMO-7", "status": "In Progress", "state": "active",
+                   "flow_type": "feature", "started_at": "2026-01-17T12:00:00+00:00",
+                   "age_days": 4.5}],
+        "flow_time": {"items": 11, "p50_days": 3.25, "p85_days": 7.5, "p95_days": 9.0},
     },
 }
 

@@ -42,7 +42,8 @@ def test_cumulative_flow_columns_per_state():
 
 def test_aging_items_and_status_order():
     frame, order = rv.aging_frame(report())
-    assert order == ["In Progress", "Blocked"]
+    assert order == ["In Progress", "Blocked"]  # active before waiting
+    assert list(frame["key"]) == ["DEMO-7", "DEMO-8"]
     assert list(frame["flow_type"]) == ["feature", "other"]
     assert rv.aging_percentiles(report())["p85"] == 7.5
     empty, no_order = rv.aging_frame(empty_report())

@@ -82,15 +82,22 @@ def flow_time_scatter(items: pd.DataFrame, percentiles: Mapping[str, float | Non
 
 def aging_wip(items: pd.DataFrame, status_order: Sequence[str],
               percentiles: Mapping[str, float | None], height: int = 340) -> go.Figure:
-    """Items in progress (``key``, ``status``, ``age_days``, ``flow_type``) per status."""
+    """Items in progress (``key``, ``status``, ``age_days``, ``flow_type``) per status.
+
+    Drawn as jittered strips (an invisible box per status carrying its points) so
+    that many items of the same age stay visible side by side.
+    """
     fig = base_figure(height)
     for flow_type, group in items.groupby("flow_type", sort=True):
-        fig.add_scatter(x=group["status"], y=group["age_days"], mode="markers",
-                        name=str(flow_type), text=group["key"],
-                        marker={"color": FLOW_TYPE_COLORS.get(str(flow_type)), "size": 9,
-                                "opacity": 0.8, "line": {"width": 1, "color": "white"}},
-                        hovertemplate="%{text}<br>%{x}<br>%{y:.1f} days old<extra></extra>")
+        fig.add_box(x=group["status"], y=group["age_days"], name=str(flow_type),
+                    text=group["key"], boxpoints="all", jitter=0.6, pointpos=0,
+                    fillcolor="rgba(0,0,0,0)", line={"width": 0},
+                    marker={"color": FLOW_TYPE_COLORS.get(str(flow_type)), "size": 7,
+                            "opacity": 0.75},
+                    hoveron="points",
+                    hovertemplate="%{text}<br>%{x}<br>%{y:.1f} days old<extra></extra>")
     _percentile_lines(fig, percentiles, vertical=False)
+    fig.update_layout(boxmode="overlay")
     fig.update_xaxes(categoryorder="array", categoryarray=list(status_order))
     fig.update_yaxes(title_text="age (days)", rangemode="tozero")
     return fig

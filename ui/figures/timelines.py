@@ -39,7 +39,10 @@ def cumulative_flow(frame: pd.DataFrame, states: Sequence[str], height: int = 36
     """Stacked areas, one per state, bottom (not started) to top (done)."""
     fig = base_figure(height)
     palette = {"not started": MUTED, "done": GOOD}
-    others = iter(COLORWAY)
+    # Statuses in between get colours that neither "done" green nor "not started"
+    # grey could be mistaken for.
+    others = iter(c for c in COLORWAY if c not in (GOOD, MUTED, "#1abc9c", "#95a5a6",
+                                                    "#7f8c8d"))
     for state in states:
         color = palette.get(state.lower()) or next(others, None)
         fig.add_scatter(x=frame["day"], y=frame[state], name=state, mode="lines",
