@@ -32,5 +32,6 @@ def flow_efficiency(ctx: CalculationContext, window: Window | None = None) -> Fl
     """Active share of the measured items' total flow time, in percent."""
     mask = measured_items(ctx, window)
     active = float(ctx.per_issue["active_seconds"].to_numpy()[mask].sum())
-    total = float((ctx.completed_ns[mask] - ctx.started_ns[mask]).sum()) / NS_PER_SECOND
+    # divide before summing: a sum of int64 nanoseconds overflows past ~292 years
+    total = float(((ctx.completed_ns[mask] - ctx.started_ns[mask]) / NS_PER_SECOND).sum())
     return FlowEfficiency(percent=ratio_percent(active, total))

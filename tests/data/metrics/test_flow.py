@@ -86,3 +86,13 @@ def test_only_unstarted_completions_have_no_efficiency():
     ctx = context_of([issue("S-1", transitions=[(day(12), "To Do", "Done")])])
     assert flow_time(ctx).unstarted == 1
     assert flow_efficiency(ctx).percent is None
+
+
+def test_efficiency_does_not_overflow_on_long_total_flow_time():
+    # 600 items x ~200 days = 120,000 days: more nanoseconds than int64 holds
+    raws = [issue(f"L-{n}", created="2025-06-01T00:00:00.000+0000", transitions=[
+        ("2025-06-01T00:00:00.000+0000", "To Do", "In Progress"),
+        ("2025-10-01T00:00:00.000+0000", "In Progress", "Blocked"),
+        (day(20), "Blocked", "Done")]) for n in range(600)]
+    # active Jun 1 -> Oct 1 (122 days) of Jun 1 -> Jan 20 (233 days)
+    assert flow_efficiency(context_of(raws)).percent == pytest.approx(12200 / 233, rel=1e-12)
