@@ -10,7 +10,7 @@ the grammar). The simulator needs just the subset the dashboard and its tests us
     not_expr := NOT not_expr | "(" or_expr ")" | clause
     clause   := field op value
               | field [NOT] IN "(" value ("," value)* ")"
-              | field IS [NOT] (EMPTY | NULL)
+              | field (IS [NOT] | "=" | "!=") (EMPTY | NULL)
     sort     := field [ASC | DESC]
 
 Terms: a *value* is a bare word (``DEMO``, ``2025-01-01``, ``-5d``) or a quoted
@@ -205,6 +205,9 @@ class _Parser:
         op = self.operator()
         if op in ("in", "not in"):
             return Clause(token.text, token.pos, op, self.value_list())
+        if op in ("=", "!=") and self.at_keyword("EMPTY", "NULL"):
+            self.advance()  # "= EMPTY" is JQL's other spelling of "IS EMPTY"
+            return Clause(token.text, token.pos, "is" if op == "=" else "is not", ())
         if op in ("is", "is not"):
             if not self.at_keyword("EMPTY", "NULL"):
                 raise self.fail("'EMPTY'")

@@ -5,9 +5,9 @@ both flavors (see :mod:`.routes`), checks credentials, words JQL errors as JIRA 
 cuts Cloud search changelogs at the newest 40 histories, and can throttle (429 with
 ``Retry-After``), fail (503) or answer with a proxy's HTML page on demand.
 
-Built on the standard library's ``ThreadingHTTPServer``: no extra dependency, and
-clients talk real HTTP over a real socket (127.0.0.1, a free port by default), so
-their retry, paging and error code is exercised exactly as against JIRA.
+Built on the standard library's ``ThreadingHTTPServer`` (see :mod:`.http_server`): no
+extra dependency, and clients talk real HTTP over a real socket (127.0.0.1, a free
+port by default), so their retry, paging and error code runs exactly as against JIRA.
 
 Terms: *flavor* is ``cloud`` or ``datacenter``; *changelog cut* is how many of the
 newest histories a search result carries (40 on Cloud, complete on Data Center).
@@ -19,13 +19,13 @@ import json
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
-from http.server import ThreadingHTTPServer
 from typing import Any, Self
 from zoneinfo import ZoneInfo
 
 from data.simulator.api import Api
 from data.simulator.catalog import demo_fields, demo_issue_types, demo_statuses
 from data.simulator.handler import make_handler
+from data.simulator.http_server import SimulatorHTTPServer
 from data.simulator.store import IssueStore
 from data.simulator.traffic import Fault, FaultQueue, RateGate, SimulatorStats, StatsRecorder
 
@@ -34,7 +34,26 @@ FLAVOR_DEFAULT = -1  # changelog_cut: 40 on Cloud, complete (None) on Data Cente
 
 
 class JiraSimulator:
-    """A running (after :meth:`start`) simulated JIRA; also a context manager."""
+    """A simulated JIRA, serving after :meth:`start` (or inside ``with``).
+
+    Arguments (all optional):
+
+    - ``issues``: raw issues with complete changelogs; the demo project (2,400 issues
+      dated before ``clock()``) when ``None``. Kept by reference and never mutated.
+    - ``flavor``: ``"cloud"`` or ``"datacenter"`` (which endpoints exist).
+    - ``email``/``token``: the Basic credentials; ``pat``: a Bearer Personal Access
+      Token, accepted as well when set.
+    - ``rate_limit``: ``(requests, per_seconds)`` for the refusing token bucket, or
+      ``None``; ``retry_after_seconds`` fixes the ``Retry-After`` of 429s and injected
+      503s (fractions allowed, for fast tests) instead of the computed whole seconds.
+    - ``fail_503``: answer the first n requests with 503 (``Retry-After: 1``).
+    - ``changelog_cut``: histories per search result (default 40 on Cloud, complete
+      on Data Center); ``None`` for complete.
+    - ``user_timezone``: the zone JQL date literals are read in.
+    - ``statuses``/``fields``/``issue_types``: catalogs (default: the demo's).
+    - ``delay_seconds``: added before every answer (slow servers, timeouts).
+    - ``host``/``port``: where to listen (port 0: a free port); ``clock``: "now".
+    """
 
     def __init__(
         self,
@@ -59,33 +78,29 @@ class JiraSimulator:
     ) -> None:
         if flavor not in ("cloud", "datacenter"):
             raise ValueError("flavor must be 'cloud' or 'datacenter'")
-        if issues is None:
-            from data.simulator.demo_data import generate_demo_issues  # noqa: PLC0415  # only when needed: generation takes a moment
-
-            issues = generate_demo_issues(anchor=clock())
         self.flavor = flavor
         self.email = email
-        self._token = token
-        self._pat = pat
+        self._token, self._pat = token, pat
         self.user_timezone = user_timezone
         self.retry_after_seconds = retry_after_seconds
-        self.delay_seconds = delay_seconds  # added to every answer: slow servers, timeouts
-        self.changelog_cut = (CLOUD_CHANGELOG_CUT if flavor == "cloud" else None) \
-            if changelog_cut == FLAVOR_DEFAULT else changelog_cut
-        self._statuses = statuses if statuses is not None else demo_statuses()
-        self._fields = fields if fields is not None else demo_fields()
-        self._issue_types = issue_types if issue_types is not None else demo_issue_types()
+        self.delay_seconds = delay_seconds
+        self.changelog_cut = _cut_for(flavor, changelog_cut)
+        self._catalogs = (
+            tuple(statuses if statuses is not None else demo_statuses()),
+            tuple(fields if fields is not None else demo_fields()),
+            tuple(issue_types if issue_types is not None else demo_issue_types()),
+        )
         self._clock = clock
-        self.store = IssueStore(issues, statuses=self._statuses, issue_types=self._issue_types,
+        self.store = IssueStore(_demo_if_none(issues, clock), statuses=list(self._catalogs[0]),
+                                issue_types=list(self._catalogs[2]),
                                 zone=ZoneInfo(user_timezone), clock=clock)
         self.gate = RateGate()
         self.gate.configure(rate_limit)
         self.faults = FaultQueue()
-        if fail_503:
-            self.fail_next(fail_503)
+        self.fail_next(fail_503)
         self._stats = StatsRecorder()
         self._address = (host, port)
-        self._server: ThreadingHTTPServer | None = None
+        self._server: SimulatorHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.api: Api | None = None
 
@@ -95,14 +110,14 @@ class JiraSimulator:
         """Bind and serve in a background thread; returns ``self``."""
         if self._server is not None:
             return self
-        server = ThreadingHTTPServer(self._address, make_handler(self))
-        server.daemon_threads = True  # idle keep-alive connections must not block stop()
+        server = SimulatorHTTPServer(self._address, make_handler(self))
         self._server = server
+        statuses, fields, issue_types = self._catalogs
         self.api = Api(
             store=self.store, flavor=self.flavor, base_url=self.url,
             changelog_cut=self.changelog_cut, email=self.email,
-            user_timezone=self.user_timezone, clock=self._clock, fields=tuple(self._fields),
-            statuses=tuple(self._statuses), issue_types=tuple(self._issue_types),
+            user_timezone=self.user_timezone, clock=self._clock, fields=fields,
+            statuses=statuses, issue_types=issue_types,
         )
         self._thread = threading.Thread(target=server.serve_forever, name="jira-simulator",
                                         kwargs={"poll_interval": 0.1}, daemon=True)
@@ -110,11 +125,12 @@ class JiraSimulator:
         return self
 
     def stop(self) -> None:
-        """Stop serving and release the port."""
+        """Stop serving, drop open connections and release the port."""
         if self._server is None:
             return
         self._server.shutdown()
         self._server.server_close()
+        self._server.close_connections()
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._server = self._thread = None
@@ -159,7 +175,13 @@ class JiraSimulator:
 
     def fail_next(self, count: int, status: int = 503, *,
                   retry_after: float | None = 1.0) -> None:
-        """Answer the next ``count`` requests with ``status`` (``Retry-After`` unless None)."""
+        """Answer the next ``count`` requests with ``status``, whatever they ask.
+
+        ``Retry-After`` is ``retry_after`` seconds (``retry_after_seconds`` when that is
+        set); ``None`` sends none, for testing a client's own backoff.
+        """
+        if count <= 0:
+            return
         if self.retry_after_seconds is not None and retry_after is not None:
             retry_after = self.retry_after_seconds
         self.faults.add(count, Fault(status=status, retry_after=retry_after))
@@ -175,5 +197,28 @@ class JiraSimulator:
         self.store.upsert(json.loads(json.dumps(raw_issue)))
 
     def set_status(self, key: str, status_name: str, at: datetime) -> None:
-        """Move ``key`` to ``status_name`` at ``at``: a new history; ``updated`` becomes ``at``."""
+        """Move ``key`` to ``status_name`` at ``at``: a new history; ``updated`` becomes ``at``.
+
+        Moving into a done status sets ``resolutiondate``; moving out of one clears it.
+        """
         self.store.set_status(key, status_name, at)
+
+    def delete_issue(self, key: str) -> None:
+        """Remove an issue, as when someone deletes it in JIRA (unknown keys are ignored)."""
+        self.store.delete(key)
+
+
+def _cut_for(flavor: str, changelog_cut: int | None) -> int | None:
+    if changelog_cut == FLAVOR_DEFAULT:
+        return CLOUD_CHANGELOG_CUT if flavor == "cloud" else None
+    return changelog_cut
+
+
+def _demo_if_none(issues: list[dict[str, Any]] | None,
+                  clock: Callable[[], datetime]) -> list[dict[str, Any]]:
+    if issues is not None:
+        return issues
+    # Imported here: only demo mode pays for the generator's import.
+    from data.simulator.demo_data import generate_demo_issues  # noqa: PLC0415
+
+    return generate_demo_issues(anchor=clock())

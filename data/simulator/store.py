@@ -66,6 +66,16 @@ class IssueStore:
                     self._next_history_id = max(self._next_history_id, int(history["id"]) + 1)
             self.version += 1
 
+    def delete(self, key: str) -> None:
+        """Forget ``key`` (no error when unknown)."""
+        with self._lock:
+            issue = self._issues.pop(key.upper(), None)
+            if issue is None:
+                return
+            del self._histories[key.upper()], self._rows[key.upper()]
+            self._by_id.pop(str(issue["id"]), None)
+            self.version += 1
+
     def set_status(self, key: str, status_name: str, at: datetime) -> None:
         """Move ``key`` to ``status_name`` at ``at``: a new history, ``updated`` and resolution."""
         with self._lock:

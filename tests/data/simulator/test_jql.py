@@ -56,6 +56,8 @@ def keys(jql: str, zone: str = "UTC") -> list[str]:
     ('created < "2026/01/02 05:00" ORDER BY key', ["OPS-1", "OPS-2", "OPS-3"]),
     ("createdDate > '2026-01-05 12:00' ORDER BY key", ["WEB-2"]),  # WEB-1 is not after
     ("resolved is EMPTY ORDER BY key", ["OPS-2", "OPS-3", "WEB-1"]),
+    ("resolved = EMPTY ORDER BY key", ["OPS-2", "OPS-3", "WEB-1"]),
+    ("resolved != null ORDER BY key", ["OPS-1", "WEB-2"]),
     ("resolutiondate is not null order by resolved desc", ["WEB-2", "OPS-1"]),
     ("NOT project = OPS ORDER BY created DESC", ["WEB-2", "WEB-1"]),
     ("(type = Bug OR type = Incident) AND NOT status = Done", ["OPS-2"]),

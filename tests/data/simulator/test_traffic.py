@@ -143,11 +143,16 @@ def test_wrong_method_is_405() -> None:
     assert response.status_code == 405
 
 
-def test_stop_releases_the_port_and_start_again_serves() -> None:
+def test_stop_drops_open_connections_and_releases_the_port() -> None:
     sim = JiraSimulator(ISSUES).start()
     url = sim.url
-    sim.stop()
-    with pytest.raises(requests.ConnectionError):
-        requests.get(f"{url}/rest/api/3/myself", auth=AUTH, timeout=2)
+    with requests.Session() as session:
+        session.auth = AUTH
+        assert session.get(f"{url}/rest/api/3/myself", timeout=5).status_code == 200
+        sim.stop()  # the session's kept-alive connection must not be answered any more
+        with pytest.raises(requests.ConnectionError):
+            session.get(f"{url}/rest/api/3/myself", timeout=5)
     with pytest.raises(RuntimeError):
         _ = sim.url
+    assert myself(sim.start()).status_code == 200  # a stopped simulator can start again
+    sim.stop()

@@ -86,3 +86,14 @@ def test_upsert_adds_and_replaces_issues() -> None:
     assert [i["key"] for i in after] == ["DEMO-1", "DEMO-2", "DEMO-3"]
     assert bugs == ["DEMO-2", "DEMO-3"]
     assert summary["issues"][0]["fields"]["summary"] == "Issue DEMO-3"
+
+
+def test_deleted_issues_disappear_from_search_and_changelogs() -> None:
+    with JiraSimulator(ISSUES, clock=lambda: NOW) as sim:
+        sim.delete_issue("DEMO-1")
+        sim.delete_issue("DEMO-404")  # unknown: ignored
+        left = [i["key"] for i in find(sim, "project = DEMO")]
+        changelog = requests.get(f"{sim.url}/rest/api/3/issue/DEMO-1/changelog", timeout=10,
+                                 auth=("demo@example.com", "demo-token"))
+    assert left == ["DEMO-2"]
+    assert changelog.status_code == 404
