@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from data.metrics.cumulative_flow import state_columns
 from data.metrics.flow_time import flow_time
 
 if TYPE_CHECKING:
@@ -37,11 +38,14 @@ class AgingWip:
     """WIP items with their age, against the window's flow-time percentiles.
 
     ``items`` has the columns of :data:`ITEM_COLUMNS`, one row per WIP item, oldest
-    first; ``state`` is ``active`` or ``waiting``; ``started_at`` is UTC.
+    first; ``state`` is ``active`` or ``waiting``; ``started_at`` is UTC. ``statuses``
+    lists every active then waiting status of the workflow (an axis order for the
+    chart), spelled as in the issues like the cumulative flow's columns.
     """
 
     as_of: datetime
     items: pd.DataFrame
+    statuses: tuple[str, ...]
     flow_time_items: int
     p50_days: float | None
     p85_days: float | None
@@ -63,6 +67,7 @@ class AgingWip:
         return {
             "as_of": self.as_of.isoformat(),
             "wip": self.wip,
+            "statuses": list(self.statuses),
             "items": records,
             "flow_time": {
                 "items": self.flow_time_items,
@@ -92,6 +97,7 @@ def aging_wip(ctx: CalculationContext) -> AgingWip:
     return AgingWip(
         as_of=ctx.as_of.to_pydatetime(),
         items=wip_items(ctx),
+        statuses=state_columns(ctx.workflow, ctx.timeline.labels)[1:-1],
         flow_time_items=reference.items,
         p50_days=reference.median_days,
         p85_days=reference.p85_days,

@@ -89,6 +89,7 @@ def test_to_json() -> None:
     assert result.to_json() == {
         "as_of": "2026-02-01T00:00:00+00:00",
         "wip": 1,
+        "statuses": ["In Progress", "In Review", "Blocked"],
         "items": [{
             "key": "W-2", "status": "Blocked", "state": "waiting", "flow_type": "feature",
             "started_at": "2026-01-25T00:00:01+00:00", "age_days": 6 + (DAY - 1) / DAY,
