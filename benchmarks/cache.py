@@ -43,7 +43,7 @@ WHEN = datetime(2026, 1, 1, tzinfo=UTC)
 TIMESTAMPS = {"issues": ("created", "updated", "resolved"), "transitions": ("at",)}
 
 
-def median_seconds(run: Callable[[], object], repeat: int = 3) -> float:
+def median_seconds(run: Callable[[], object], repeat: int = 5) -> float:
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
