@@ -134,8 +134,8 @@ class CalculationContext:
                 "key": issues["key"],
                 "issue_type": issues["issue_type"],
                 "created": issues["created"],
-                "status": timeline.labels[status_now] if len(status_now) else [],
-                "state": np.asarray(STATE_NAMES, dtype=object)[state_now],
+                "status": pd.Categorical.from_codes(status_now, timeline.labels),
+                "state": pd.Categorical.from_codes(state_now, STATE_NAMES),
                 "started_at": _timestamps(started),
                 "completed_at": _timestamps(completed),
                 "active_seconds": _active_seconds(timeline, created, started, completed, end),
@@ -251,11 +251,16 @@ def _active_seconds(
     status, then [change k, change k+1) in change k's target, the last ending at as_of.
     """
     size = len(created)
-    seg_pos = np.concatenate((np.arange(size), timeline.pos))
-    seg_start = np.concatenate((created, timeline.at))
-    seg_code = np.concatenate((timeline.initial_code, timeline.to_code))
-    order = np.argsort(seg_pos, kind="stable")  # initial segments first within each issue
-    seg_pos, seg_start, seg_code = seg_pos[order], seg_start[order], seg_code[order]
+    # Interleave without sorting: issue p's initial segment goes just before its block
+    # of changes, which shifts every row of later issues by one slot per issue.
+    total = size + len(timeline.pos)
+    initial_slot = timeline.starts + np.arange(size)
+    change_slot = np.arange(len(timeline.pos)) + timeline.pos + 1
+    seg_pos, seg_start = np.empty(total, np.int64), np.empty(total, np.int64)
+    seg_code = np.empty(total, np.int64)
+    seg_pos[initial_slot], seg_pos[change_slot] = np.arange(size), timeline.pos
+    seg_start[initial_slot], seg_start[change_slot] = created, timeline.at
+    seg_code[initial_slot], seg_code[change_slot] = timeline.initial_code, timeline.to_code
     seg_end = np.append(seg_start[1:], as_of.value)
     last_of_issue = np.append(seg_pos[1:] != seg_pos[:-1], True)
     seg_end[last_of_issue] = as_of.value
