@@ -10,6 +10,7 @@ current settings (demo badge, default period, whether a first fetch is needed).
 from __future__ import annotations
 
 import atexit
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -20,10 +21,12 @@ from dash import dcc
 from callbacks import fetch, pages, settings, shell
 from callbacks.background import background_manager
 from callbacks.runtime import Runtime
+from configuration.errors import DashboardError
 from configuration.paths import CACHE_DIR, PROJECT_ROOT
 from ui import ids
 from ui.shell import layout as shell_layout
 
+log = logging.getLogger(__name__)
 ASSETS_DIR = PROJECT_ROOT / "assets"
 TITLE = "Delivery Metrics"
 
@@ -40,7 +43,22 @@ def create_app(settings_path: Path, *, cache_dir: Path = CACHE_DIR,
     app.server.config["DASHBOARD_RUNTIME"] = runtime  # for tests and benchmarks
     for module in (shell, pages, fetch, settings):
         module.register(app, runtime)
+    runtime.in_background(lambda: start_up(runtime), "start-up")
     return app
+
+
+def start_up(runtime: Runtime) -> None:
+    """Fill an empty cache (demo start) without waiting for a browser, then warm up.
+
+    A page opened meanwhile still starts its own fetch; it waits for this one on the
+    store's lock and then finds the cache fresh (no second download).
+    """
+    try:
+        runtime.prefetch()
+    except DashboardError as exc:  # the page's own fetch will show the message
+        log.warning("First fetch failed: %s", exc)
+        return
+    pages.warm(runtime)
 
 
 def page_layout(runtime: Runtime):

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 import dash
 from dash import Input, Output, State
 
+from callbacks.pages import warm
 from callbacks.runtime import Runtime, error_message
 from data import service
 from ui import format as fmt
@@ -27,15 +28,19 @@ SHOW = {"display": "block"}
 HIDE = {"display": "none"}
 
 
-def run_fetch(runtime: Runtime, *, full: bool, set_progress) -> dict:
-    """Sync and describe the outcome; every failure becomes one sentence."""
+def run_fetch(runtime: Runtime, *, full: bool, set_progress, refresh: bool = True) -> dict:
+    """Sync and describe the outcome; every failure becomes one sentence.
+
+    ``refresh`` False (automatic fetches: first page load, saved settings) fetches
+    only when the cache cannot answer, e.g. reuses what the start-up fetch stored.
+    """
     def progress(fetched: int, expected: int | None) -> None:
         total = max(expected or 0, fetched, 1)
         set_progress((fetched, total, progress_text(fetched, expected)))
 
     set_progress((0, 1, "Connecting to JIRA…"))
     try:
-        synced = runtime.sync(full=full, progress=progress)
+        synced = runtime.sync(full=full, refresh=refresh, progress=progress)
     except Exception as exc:  # every failure is reported, the old data stays
         log.warning("Fetch failed: %s", error_message(exc))
         return {"ok": False, "error": error_message(exc),
@@ -60,7 +65,9 @@ def register(app: dash.Dash, runtime: Runtime) -> None:
         prevent_initial_call=True,
     )
     def fetch(set_progress, _refresh, _full, _auto, _saved):
-        return run_fetch(runtime, full=dash.ctx.triggered_id == ids.FULL_REFRESH_BUTTON,
+        trigger = dash.ctx.triggered_id
+        return run_fetch(runtime, full=trigger == ids.FULL_REFRESH_BUTTON,
+                         refresh=trigger in (ids.REFRESH_BUTTON, ids.FULL_REFRESH_BUTTON),
                          set_progress=set_progress)
 
     @app.callback(Output(ids.AUTO_SYNC, "data"), Input(ids.URL, "pathname"),
@@ -83,6 +90,7 @@ def register(app: dash.Dash, runtime: Runtime) -> None:
         alert = fetch_alert(result, data_age=data_age(runtime))
         if not result.get("ok"):
             return dash.no_update, alert
+        runtime.in_background(lambda: warm(runtime), "warm-up")
         return (version or 0) + 1, alert
 
     @app.callback(Output(ids.FETCH_ALERT, "children", allow_duplicate=True),

@@ -12,7 +12,7 @@ from typing import Any
 import dash
 from dash import Input, Output, State, dcc
 
-from callbacks.runtime import Runtime, Window, error_message
+from callbacks.runtime import PRESET_DAYS, PageData, Runtime, Window, error_message
 from configuration.errors import DashboardError
 from data import exports
 from ui import format as fmt
@@ -35,35 +35,24 @@ def subtitle(window: Window, report: dict | None) -> str:
     return f"{window.label.capitalize()} · as of {fmt.timestamp(window.as_of)}{counted}"
 
 
-def render_dora(runtime: Runtime, window: Window):
-    report = runtime.report(window)
-    items = runtime.items(window)
-    if report is None or items is None:
-        return empty_state(NO_DATA)
-    previous = runtime.report(window.previous())
-    return dora.layout(report, previous, deployments=items.deployments,
+def render_dora(data: PageData):
+    items = data.items
+    return dora.layout(data.report, data.previous, deployments=items.deployments,
                        lead_hours=items.changes["lead_time_hours"],
                        restore_hours=items.incidents["restore_hours"],
-                       benchmarks=benchmark_rows(), subtitle=subtitle(window, report))
+                       benchmarks=benchmark_rows(), subtitle=subtitle(data.window, data.report))
 
 
-def render_flow(runtime: Runtime, window: Window):
-    report = runtime.report(window)
-    items = runtime.items(window)
-    if report is None or items is None:
-        return empty_state(NO_DATA)
-    previous = runtime.report(window.previous())
-    flow_types = dict(zip(items.completed["key"], items.completed["flow_type"], strict=True))
-    return flow.layout(report, previous, subtitle=subtitle(window, report),
+def render_flow(data: PageData):
+    completed = data.items.completed
+    flow_types = dict(zip(completed["key"], completed["flow_type"], strict=True))
+    return flow.layout(data.report, data.previous, subtitle=subtitle(data.window, data.report),
                        flow_types=flow_types)
 
 
-def render_forecast(runtime: Runtime, window: Window):
-    report = runtime.report(window)
-    if report is None:
-        return empty_state(NO_DATA)
+def render_forecast(data: PageData):
     return forecast.layout(items=DEFAULT_FORECAST_ITEMS, days=DEFAULT_FORECAST_DAYS,
-                           subtitle=subtitle(window, report))
+                           subtitle=subtitle(data.window, data.report))
 
 
 def render_settings(runtime: Runtime, meta: dict | None):
@@ -85,11 +74,22 @@ def render(runtime: Runtime, pathname: str | None, period: dict | None, meta: di
     try:
         if path == "/settings":
             return render_settings(runtime, meta)
-        return ROUTES.get(path, render_dora)(runtime, runtime.window(period))
+        data = runtime.page_data(runtime.window(period))
+        if data is None:
+            return empty_state(NO_DATA)
+        build = ROUTES.get(path, render_dora)
+        return runtime.memo_page((build.__name__, data.key), lambda: build(data))
     except Exception as exc:  # the page must say what failed instead of a 500
         if not isinstance(exc, DashboardError):
             log.exception("Rendering %s failed", path)
         return error_state(error_message(exc))
+
+
+def warm(runtime: Runtime) -> None:
+    """Compute and render the DORA and Flow pages of every preset period ahead of use."""
+    for days in PRESET_DAYS:
+        for path in ("/", "/flow"):
+            render(runtime, path, {"period_days": days}, None)
 
 
 def register(app: dash.Dash, runtime: Runtime) -> None:
@@ -115,12 +115,12 @@ def _register_forecast(app: dash.Dash, runtime: Runtime) -> None:
                   State(ids.PERIOD_STORE, "data"))
     def update_forecast(items, days, period):
         window = runtime.window(period)
-        page_items = runtime.items(window)
-        if page_items is None:
+        data = runtime.page_data(window)
+        if data is None:
             return empty_state(NO_DATA)
         items = _positive(items, DEFAULT_FORECAST_ITEMS)
         days = _positive(days, DEFAULT_FORECAST_DAYS)
-        answer = exports.forecast_answers(page_items.completed, window.as_of,
+        answer = exports.forecast_answers(data.items.completed, window.as_of,
                                           window.period_days, items=items, days=days)
         return forecast.results(as_of=window.as_of, days=days, items=items,
                                 how_many=answer.how_many, when=answer.when,
@@ -149,11 +149,11 @@ def _register_downloads(app: dash.Dash, runtime: Runtime) -> None:
             if not n_clicks:
                 return dash.no_update
             window = runtime.window(period)
-            items = runtime.items(window)
-            if items is None:
+            data = runtime.page_data(window)
+            if data is None:
                 return dash.no_update
             stamp = f"{window.as_of:%Y%m%d}-{window.period_days}d"
-            return dcc.send_string(exports.to_csv(table(items)), f"{name}-{stamp}.csv")
+            return dcc.send_string(exports.to_csv(table(data.items)), f"{name}-{stamp}.csv")
 
         app.callback(Output(download_id, "data"), Input(button_id, "n_clicks"),
                      State(ids.PERIOD_STORE, "data"), prevent_initial_call=True)(download)

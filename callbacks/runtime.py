@@ -6,9 +6,16 @@ Terms:
   process on 127.0.0.1 and the settings point at it (``demo_settings``); data is
   still fetched through the real client and cache.
 - *window*: what the pages show, ``[as_of - period_days, as_of)``. A preset period
-  ends at *now*, taken to the minute so that every page and callback of the same
-  minute shares one ``as_of`` (and so the results cache); a custom range covers
-  whole UTC days, the end day included.
+  ends at the *last sync*: the cache knows JIRA as it was then, and measuring up to
+  "now" would treat every item as unchanged since (still in progress, still
+  ageing). It also keeps ``as_of`` stable between syncs, so every page, period and
+  browser tab shares the computed results. A custom range covers whole UTC days,
+  the end day included. An injected ``as_of_provider`` overrides both (tests).
+- *page data*: the report of a window, the headline numbers of the period before
+  it, and the items behind the numbers; memoized per data version, settings,
+  ``as_of`` and length, as are the rendered pages (:meth:`Runtime.memo_page`).
+- *warm-up*: after a sync (and at start), the preset periods are computed in a
+  background thread, so switching between them is answered from memory.
 - *stored data*: the last good issues in the cache (read without fetching). A
   failed or cancelled fetch leaves it as it was, so the pages keep showing it.
 
@@ -37,7 +44,9 @@ from data.metrics.context import CalculationContext
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
-ITEMS_MEMO = 16  # page-item tables kept in memory (a few periods x a few settings)
+DATA_MEMO = 12  # page data kept in memory: the presets and a few custom ranges
+PAGE_MEMO = 48  # rendered pages: a few pages of each of those
+PRESET_DAYS = (7, 30, 90, 180)
 
 
 @dataclass(frozen=True)
@@ -54,8 +63,40 @@ class Window:
                       "previous period")
 
 
-def now_to_the_minute(clock: Clock) -> datetime:
-    return clock().astimezone(UTC).replace(second=0, microsecond=0)
+@dataclass(frozen=True)
+class PageData:
+    """Everything the metric pages draw for one window (see the module docstring)."""
+
+    window: Window
+    report: dict[str, Any]
+    previous: dict[str, Any]
+    items: exports.PageItems
+    key: tuple
+
+
+class _Memo:
+    """A small thread-safe LRU (functools' caches cannot be cleared per entry)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._entries: OrderedDict[Any, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_make(self, key: Any, make: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        value = make()  # outside the lock: two threads may both compute, never block
+        with self._lock:
+            self._entries[key] = value
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
 
 
 def window_for(period: dict | None, default_days: int, now: datetime) -> Window:
@@ -78,10 +119,10 @@ class Runtime:
                  as_of_provider: Clock | None = None) -> None:
         self.settings_path = Path(settings_path)
         self.cache_dir = Path(cache_dir)
-        self._clock: Clock = as_of_provider or (lambda: datetime.now(UTC))
-        self._fixed_clock = as_of_provider is not None
+        self._as_of_provider = as_of_provider
         self._lock = threading.RLock()
-        self._items: OrderedDict[tuple, exports.PageItems] = OrderedDict()
+        self._data = _Memo(DATA_MEMO)
+        self._pages = _Memo(PAGE_MEMO)
         self.simulator = None
         self.demo = not self.settings_path.exists()
         self.settings = self._initial_settings()
@@ -93,10 +134,9 @@ class Runtime:
             return load_settings(self.settings_path)
         # Imported here: the simulator (and its demo data) only matter in demo mode.
         from data.simulator.demo_settings import demo_settings  # noqa: PLC0415
-
         from data.simulator.server import JiraSimulator  # noqa: PLC0415
 
-        self.simulator = JiraSimulator(clock=self._clock).start()
+        self.simulator = JiraSimulator().start()
         log.info("Demo mode: simulated JIRA at %s", self.simulator.url)
         return demo_settings(self.simulator.url)
 
@@ -120,19 +160,22 @@ class Runtime:
         saved = save_settings(raw, self.settings_path)
         with self._lock:
             self.settings, self.demo = saved, False
-            self._items.clear()
+        self._data.clear()
+        self._pages.clear()
         # A new query, URL or a newly mapped field the store lacks: the cache cannot
         # answer, so the caller starts a fetch. Anything else recomputes from the cache.
         return service.load_cached(saved, cache_dir=self.cache_dir) is None
 
     # ---- time ------------------------------------------------------------------
 
-    def now(self) -> datetime:
-        moment = self._clock()
-        return moment.astimezone(UTC) if self._fixed_clock else now_to_the_minute(self._clock)
+    def as_of(self) -> datetime:
+        """Where preset periods end: the last sync (see the module docstring)."""
+        if self._as_of_provider is not None:
+            return self._as_of_provider().astimezone(UTC)
+        return self.last_sync() or datetime.now(UTC)
 
     def window(self, period: dict | None) -> Window:
-        return window_for(period, self.settings.period_days, self.now())
+        return window_for(period, self.settings.period_days, self.as_of())
 
     # ---- data ------------------------------------------------------------------
 
@@ -143,37 +186,55 @@ class Runtime:
     def needs_first_fetch(self) -> bool:
         return self.stored() is None
 
-    def sync(self, *, full: bool, progress=None, cancel=None) -> SyncResult:
-        """Fetch (incremental, or full on request) into the cache; raises DashboardError."""
-        return service.load_frames(self.settings, full=full, refresh=True, progress=progress,
-                                   cancel=cancel, cache_dir=self.cache_dir)
+    def sync(self, *, full: bool, refresh: bool = True, progress=None,
+             cancel=None) -> SyncResult:
+        """Fetch into the cache; raises DashboardError.
 
-    def report(self, window: Window) -> dict[str, Any] | None:
+        ``full``: every issue again; ``refresh``: what changed, even when the cache is
+        fresh (the Refresh button); neither: only when the cache cannot answer.
+        """
+        return service.load_frames(self.settings, full=full, refresh=refresh,
+                                   progress=progress, cancel=cancel, cache_dir=self.cache_dir)
+
+    def page_data(self, window: Window) -> PageData | None:
+        """Report, previous period and items of ``window`` (None before any data)."""
         stored = self.stored()
         if stored is None:
             return None
-        return service.compute_report_json(stored, self.settings, as_of=window.as_of,
-                                           period_days=window.period_days,
-                                           store_version=stored.store_version)
+        settings = self.settings
+        key = (stored.store_version, repr(settings), window.as_of, window.period_days)
 
-    def items(self, window: Window) -> exports.PageItems | None:
-        """The items behind the numbers of ``window`` (memoized per data and settings)."""
-        stored = self.stored()
-        if stored is None:
-            return None
-        key = (stored.store_version, repr(self.settings), window.as_of, window.period_days)
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        ctx = CalculationContext.build(stored.frames, self.settings, as_of=window.as_of,
-                                       period_days=window.period_days)
-        items = exports.page_items(ctx)
-        with self._lock:
-            self._items[key] = items
-            while len(self._items) > ITEMS_MEMO:
-                self._items.popitem(last=False)
-        return items
+        def make() -> PageData:
+            ctx = CalculationContext.build(stored.frames, settings, as_of=window.as_of,
+                                           period_days=window.period_days)
+            report = service.compute_report_json(stored, settings, as_of=window.as_of,
+                                                 period_days=window.period_days,
+                                                 store_version=stored.store_version)
+            return PageData(window, report, exports.previous_period(ctx),
+                            exports.page_items(ctx), key)
+
+        return self._data.get_or_make(key, make)
+
+    def memo_page(self, key: tuple, build: Callable[[], Any]) -> Any:
+        """A rendered page, built once per page data key and path."""
+        return self._pages.get_or_make(key, build)
+
+    def in_background(self, work: Callable[[], Any], name: str) -> threading.Thread:
+        """Run ``work`` in a daemon thread; a failure is logged, never raised."""
+        def run() -> None:
+            try:
+                work()
+            except Exception:  # a background helper must not kill the server
+                log.exception("Background %s failed", name)
+
+        thread = threading.Thread(target=run, name=f"dashboard-{name}", daemon=True)
+        thread.start()
+        return thread
+
+    def prefetch(self) -> None:
+        """A first sync when the cache has nothing (demo start): no request otherwise."""
+        if self.stored() is None:
+            service.load_frames(self.settings, cache_dir=self.cache_dir)
 
     def last_sync(self) -> datetime | None:
         stored = self.stored()

@@ -1,4 +1,4 @@
-"""The items behind each page's numbers, as data frames for CSV downloads and charts.
+"""The items behind each page's numbers (CSV downloads, charts) and the previous period.
 
 Everything here is read from the engine's :class:`~data.metrics.context.CalculationContext`
 and its shared DORA event tables (:mod:`data.metrics.dora_events`), so an exported
@@ -22,14 +22,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from data.metrics import dora_events, forecast
-from data.metrics.context import CalculationContext
+from data.metrics.change_failure_rate import change_failure_rate
+from data.metrics.context import CalculationContext, Window
+from data.metrics.deployment_frequency import deployment_frequency
 from data.metrics.fields import NAT
+from data.metrics.flow_efficiency import flow_efficiency
+from data.metrics.flow_load import flow_load
+from data.metrics.flow_time import flow_time
+from data.metrics.flow_velocity import flow_velocity
 from data.metrics.forecast import daily_counts
+from data.metrics.lead_time import lead_time
+from data.metrics.time_to_restore import time_to_restore
 
 HOUR_NS = 3600 * 10**9
 DAY_NS = 86400 * 10**9
@@ -174,3 +183,29 @@ def forecast_answers(completed_items: pd.DataFrame, as_of: datetime, period_days
 def to_csv(table: pd.DataFrame) -> str:
     """CSV text with ISO 8601 UTC times and full-precision numbers."""
     return table.to_csv(index=False, date_format="%Y-%m-%dT%H:%M:%SZ")
+
+
+def previous_period(ctx: CalculationContext) -> dict[str, Any]:
+    """Headline numbers of the period before the window, in the report's section-6 shape.
+
+    The previous period is ``[as_of - 2 * period_days, as_of - period_days)``, measured
+    on the same context the way the engine measures its weekly buckets (each metric's
+    own function with an explicit window), so the comparison shown on the cards uses
+    the same definitions as the numbers themselves.
+    """
+    length = ctx.window.end - ctx.window.start
+    window = Window(ctx.window.start - length, ctx.window.start)
+    return {
+        "dora": {
+            "deployment_frequency": deployment_frequency(ctx, window).to_json(),
+            "lead_time_for_changes": lead_time(ctx, window).to_json(),
+            "change_failure_rate": change_failure_rate(ctx, window).to_json(),
+            "time_to_restore": time_to_restore(ctx, window).to_json(),
+        },
+        "flow": {
+            "velocity": flow_velocity(ctx, window).to_json(),
+            "time": flow_time(ctx, window).to_json(),
+            "efficiency": flow_efficiency(ctx, window).to_json(),
+            "load": flow_load(ctx, window).to_json(),
+        },
+    }

@@ -98,3 +98,16 @@ def test_throughput_table_and_forecast_share_the_engine_day_buckets(items):
 def test_empty_tables_still_have_a_record_column():
     empty = exports.PageItems(pd.Timestamp(AS_OF), 9, *[pd.DataFrame()] * 5)
     assert list(exports.dora_table(empty).columns) == ["record"]
+
+
+def test_previous_period_uses_the_metric_definitions_on_the_earlier_window():
+    frames = normalize_issues(RAW, SETTINGS.mapped_field_ids())
+    # Window [Jan 6, Jan 10): the previous one, [Jan 2, Jan 6), holds DEMO-1's
+    # completion (Jan 4) and the deployment (Jan 5 10:00), not the restore (Jan 6 14:00).
+    ctx = CalculationContext.build(frames, SETTINGS, as_of=AS_OF, period_days=4)
+    previous = exports.previous_period(ctx)
+    assert previous["dora"]["deployment_frequency"]["deployments"] == 1
+    assert previous["dora"]["change_failure_rate"]["failed"] == 1
+    assert previous["flow"]["velocity"]["completed"] == 1
+    assert previous["flow"]["time"]["median_days"] == 2.0
+    assert previous["dora"]["time_to_restore"]["incidents"] == 0  # restored on Jan 6
