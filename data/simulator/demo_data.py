@@ -126,7 +126,7 @@ def _deployment(rng: random.Random, created: datetime, anchor: datetime,
                 versions: list[values.WeeklyVersion]) -> Plan:
     steps = walk_fast(rng, created, anchor, (20, 150), skip_start=rng.random() < 0.06)
     production = rng.random() < 0.8
-    failed = production and rng.random() < 0.13
+    failed = production and rng.random() < 0.1
     done = steps[-1].at if steps and steps[-1].to_status == DONE else None
     deployed_at = None
     if done is not None and rng.random() < 0.85:
@@ -144,26 +144,36 @@ def _deployment(rng: random.Random, created: datetime, anchor: datetime,
 def _incidents(rng: random.Random, deployments: list[Plan], start: datetime,
                anchor: datetime, versions: list[values.WeeklyVersion], *,
                budget: int) -> list[Plan]:
+    """Incidents after failed production deployments, plus some with other causes.
+
+    Half of those after a failed deployment (a fifth of the others) name the version
+    running in production, the last released one, in ``versions``: enough for the
+    ``versions`` deployment source to see failures without failing most weeks.
+    """
     causes = [p for p in deployments if p.fields["_failed_production"] and p.steps]
-    starts = [p.steps[-1].at + timedelta(minutes=rng.uniform(10, 360)) for p in causes]
-    starts += [start + timedelta(days=rng.uniform(3, DAYS)) for _ in range(max(1, budget // 2))]
-    starts = sorted(t for t in starts if t < anchor - timedelta(minutes=5))[:budget]
+    starts = [(p.steps[-1].at + timedelta(minutes=rng.uniform(10, 360)), 0.5) for p in causes]
+    starts += [(start + timedelta(days=rng.uniform(3, DAYS)), 0.2)
+               for _ in range(max(1, budget // 2))]
+    starts = sorted(s for s in starts if s[0] < anchor - timedelta(minutes=5))[:budget]
     plans = []
-    for created in starts:
+    for index, (created, names_version) in enumerate(starts):
         released = [v for v in versions if v.ends <= created] or versions[:1]
-        plans.append(_incident(rng, created, anchor, released[-1].ref(anchor)))
+        affected = [released[-1].ref(anchor)] if rng.random() < names_version else []
+        plans.append(_incident(rng, created, anchor, affected,
+                               open_now=index == len(starts) - 1))
     return plans
 
 
 def _incident(rng: random.Random, created: datetime, anchor: datetime,
-              affected: dict[str, Any]) -> Plan:
+              affected: list[dict[str, Any]], *, open_now: bool) -> Plan:
+    """One incident; ``open_now`` (the latest one) keeps it unresolved at the anchor."""
     steps = walk_fast(rng, created, anchor, (20, 720), skip_start=rng.random() < 0.1)
-    if anchor - created < timedelta(days=14) and rng.random() < 0.2:
+    if open_now or (anchor - created < timedelta(days=14) and rng.random() < 0.2):
         steps = steps[:1]  # still being worked on
     offset = rng.choice(AUTHORS)[2]
     impact_start = created - timedelta(minutes=rng.uniform(5, 120))
     fields: dict[str, Any] = {
-        "versions": [affected],
+        "versions": affected,
         "customfield_10050": values.environment(rng, 0.85),
         "customfield_10070": format_jira(impact_start, offset) if rng.random() < 0.7 else None,
         "customfield_10071": None,
