@@ -119,7 +119,7 @@ def format_comparison(frames: IssueFrames, work: Path) -> None:
     print("| format | write s | cold load s | size MB |")
     print("| --- | ---: | ---: | ---: |")
     chosen = store_module.PARQUET_COMPRESSION
-    for compression in (chosen, "snappy", "zstd"):
+    for compression in dict.fromkeys((chosen, "none", "snappy", "zstd")):
         store_module.PARQUET_COMPRESSION = compression
         started = time.perf_counter()
         store = parquet_save(work / f"parquet-{compression}", frames)
