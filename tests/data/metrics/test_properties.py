@@ -6,16 +6,23 @@ import math
 import random
 from datetime import UTC, datetime, timedelta, timezone
 
+import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from benchmarks.engine import assert_same, headline
+from benchmarks.engine_reference import reference_metrics
+from data.issues.normalize import normalize_issues
+from data.metrics.context import CalculationContext
 from data.metrics.report import compute_report, report_to_json
-from tests.builders import issue, jira_time
-from tests.data.metrics.support import context_of
+from tests.builders import issue, jira_time, version
+from tests.data.metrics.support import AS_OF, DAYS, context_of, settings_with
 
 TYPES = ("Story", "Bug", "Vulnerability", "Tech Debt", "Epic", "Deployment", "Incident")
 STATUSES = ("To Do", "In Progress", "In Review", "Blocked", "Done", "Closed", "in progress")
 OFFSETS = ("+0000", "+0530", "-0500", "Z")
+RELEASES = (version("1", "v1", True, "2026-01-10"), version("2", "v2", True, "2026-01-20"),
+            version("3", "v3", False, "2026-01-25"), version("4", "v4", True))
 
 
 BASE = datetime(2025, 12, 1, tzinfo=UTC)
@@ -41,9 +48,11 @@ def raw_issue(draw, number: int) -> dict:
         at += gap
         transitions.append((stamp(at, offset), current, target))
         current = target
+    fix = [RELEASES[i] for i in draw(st.sets(st.integers(0, len(RELEASES) - 1), max_size=2))]
+    affects = draw(st.lists(st.sampled_from(RELEASES), max_size=1))
     return issue(f"P-{number}", type=draw(st.sampled_from(TYPES)),
                  created=stamp(created, draw(st.sampled_from(OFFSETS))),
-                 transitions=transitions)
+                 transitions=transitions, fix_versions=fix, versions=affects)
 
 
 @st.composite
@@ -96,3 +105,14 @@ def test_results_do_not_depend_on_issue_or_history_order(raws, seed):
     first = report_to_json(compute_report(context_of(raws), analytics=False))
     second = report_to_json(compute_report(context_of(reordered(raws, seed)), analytics=False))
     assert first == second
+
+
+@FAST
+@given(raw_issues(), st.sampled_from(["issues", "versions"]))
+def test_engine_equals_the_per_issue_reference_loop(raws, source):
+    settings = settings_with(deployments={"source": source})
+    frames = normalize_issues(raws, settings.mapped_field_ids())
+    ctx = CalculationContext.build(frames, settings, as_of=AS_OF, period_days=DAYS)
+    engine = report_to_json(compute_report(ctx, analytics=False))
+    reference = reference_metrics(frames, settings, pd.Timestamp(AS_OF), DAYS)
+    assert_same(headline(engine), headline(reference), "random")
