@@ -87,7 +87,7 @@ def _analytics(ctx: CalculationContext) -> dict[str, Any]:
         try:
             function = getattr(importlib.import_module(module_name), function_name)
         except (ImportError, AttributeError):
-            logger.info("analytics %s not available; left out of the report", key)
+            logger.warning("analytics %s not available; left out of the report", key)
             continue
         results[key] = function(ctx)
     return results

@@ -56,7 +56,7 @@ def test_issues_counts_only_those_created_before_as_of():
     assert compute_report(context_of(raws), analytics=False).issues == 1
 
 
-@pytest.mark.parametrize("key", ["forecast"])
+@pytest.mark.parametrize("key", ["cumulative_flow", "aging_wip", "forecast"])
 def test_installed_analytics_are_added(key):
     payload = report_to_json(compute_report(context_of(ISSUES)))
     assert key in payload
