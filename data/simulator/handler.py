@@ -12,6 +12,7 @@ import json
 import logging
 import math
 import time
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
@@ -25,9 +26,9 @@ if TYPE_CHECKING:
 
 LOG = logging.getLogger("data.simulator")
 BAD_PAYLOAD = "Invalid request payload. Refer to the REST API documentation and try again."
-PROXY_PAGE = (
-    "<html><head><title>502 Bad Gateway</title></head><body><center>"
-    "<h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>"
+PROXY_PAGE = (  # what nginx in front of JIRA sends when JIRA is down
+    "<html><head><title>{status} {phrase}</title></head><body><center>"
+    "<h1>{status} {phrase}</h1></center><hr><center>nginx</center></body></html>"
 )
 
 
@@ -98,25 +99,32 @@ class _Handler(BaseHTTPRequestHandler):
                 raw_body: bytes) -> Reply:
         if self.sim.delay_seconds > 0:
             time.sleep(self.sim.delay_seconds)
-        fault = self.sim.faults.pop()
-        if fault is not None:
-            return _fault_reply(fault)
-        wait = self.sim.gate.take()
-        if wait is not None:
-            seconds = self.sim.retry_after_seconds
-            return Reply(429, {"errorMessages": ["Rate limit exceeded."], "errors": {}},
-                         headers=(("Retry-After", str(math.ceil(wait)) if seconds is None
-                                   else retry_after_header(seconds)),))
-        email, token, pat = self.sim.credentials()
-        if not authenticated(self.headers.get("Authorization"), email=email, token=token,
-                             pat=pat):
-            return error(401, UNAUTHENTICATED)
+        refused = self._refusal()
+        if refused is not None:
+            return refused
         try:
             body = json.loads(raw_body) if raw_body.strip() else None
         except (json.JSONDecodeError, UnicodeDecodeError):
             return error(400, BAD_PAYLOAD)
         assert self.sim.api is not None  # set by start() before serving
         return dispatch(self.sim.api, Request(method, path, query, body))
+
+    def _refusal(self) -> Reply | None:
+        """A queued fault, a 429 or a 401, in that order; ``None`` lets the request in."""
+        fault = self.sim.faults.pop()
+        if fault is not None:
+            return _fault_reply(fault)
+        wait = self.sim.gate.take()
+        if wait is not None:
+            fixed = self.sim.retry_after_seconds
+            header = str(math.ceil(wait)) if fixed is None else retry_after_header(fixed)
+            return Reply(429, {"errorMessages": ["Rate limit exceeded."], "errors": {}},
+                         headers=(("Retry-After", header),))
+        email, token, pat = self.sim.credentials()
+        if not authenticated(self.headers.get("Authorization"), email=email, token=token,
+                             pat=pat):
+            return error(401, UNAUTHENTICATED)
+        return None
 
     def _send(self, reply: Reply) -> None:
         if reply.html is not None:
@@ -137,6 +145,8 @@ def _fault_reply(fault: Fault) -> Reply:
     headers = () if fault.retry_after is None else (
         ("Retry-After", retry_after_header(fault.retry_after)),)
     if fault.html:
-        return Reply(fault.status, headers=headers, html=PROXY_PAGE)
+        phrase = HTTPStatus(fault.status).phrase
+        return Reply(fault.status, headers=headers,
+                     html=PROXY_PAGE.format(status=fault.status, phrase=phrase))
     return Reply(fault.status, {"errorMessages": ["Service Unavailable"], "errors": {}},
                  headers=headers)

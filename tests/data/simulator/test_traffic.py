@@ -103,13 +103,16 @@ def test_faults_come_before_the_credential_check() -> None:
         assert myself(sim, auth=None).status_code == 401
 
 
-def test_html_proxy_page_once() -> None:
+@pytest.mark.parametrize(("status", "title"), [(502, "502 Bad Gateway"),
+                                               (504, "504 Gateway Timeout")])
+def test_html_proxy_page_once(status: int, title: str) -> None:
     with JiraSimulator(ISSUES) as sim:
-        sim.serve_html_next(1)
+        sim.serve_html_next(1, status=status)
         page, ok = myself(sim), myself(sim)
-    assert page.status_code == 502
+    assert page.status_code == status
     assert page.headers["Content-Type"].startswith("text/html")
     assert page.text.startswith("<html>")
+    assert f"<title>{title}</title>" in page.text
     assert ok.json()["emailAddress"] == "demo@example.com"
 
 
