@@ -6,6 +6,7 @@ import itertools
 import json
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -248,3 +249,24 @@ def test_edge_cases_hold_for_other_seeds_and_anchors(seed: int, anchor: datetime
 def _shift(issue: dict, by: timedelta) -> dict:
     created = parse_jira(issue["fields"]["created"]) + by
     return {**issue, "fields": {**issue["fields"], "created": created.isoformat()}}
+
+
+# The first issue of shared/examples/cloud-search-jql-page.json, a real Cloud page.
+EXAMPLE = Path(__file__).with_name("cloud_example_issue.json")
+
+
+def test_demo_issues_have_the_shape_of_a_real_cloud_page(demo_issues: list[dict]) -> None:
+    example = json.loads(EXAMPLE.read_text())  # a real Cloud deployment record
+    demo = next(i for i in demo_issues if kind(i) == "Deployment" and i["fields"][
+        "customfield_10060"] and len(i["changelog"]["histories"]) >= 2)
+    assert set(example) <= set(demo)
+    assert set(example["fields"]) <= set(demo["fields"])
+    for name, value in example["fields"].items():
+        if value is not None and demo["fields"][name] is not None:
+            assert type(demo["fields"][name]) is type(value), name
+    assert set(example["changelog"]) == set(demo["changelog"])
+    example_item = example["changelog"]["histories"][1]["items"][0]
+    demo_item = next(item for h in demo["changelog"]["histories"] for item in h["items"]
+                     if item["field"] == "status")
+    assert set(demo_item) == set(example_item)
+    assert set(demo["changelog"]["histories"][0]) >= set(example["changelog"]["histories"][0])
