@@ -27,7 +27,9 @@ from tests.data.cache.conftest import (
     PROJECT_SIZE,
     TOKEN,
     client_for,
+    project,
     project_issue,
+    settings_for,
     with_jira,
 )
 
@@ -335,3 +337,21 @@ def test_the_cache_never_holds_the_token_or_email(
         data = path.read_bytes()
         assert TOKEN.encode() not in data, path
         assert EMAIL.encode() not in data, path
+
+
+def test_incremental_merge_on_data_center(tmp_path: Path) -> None:
+    with JiraSimulator(project(), flavor="datacenter", pat="pat-123") as sim:
+        dc = with_jira(settings_for(sim.url), flavor="datacenter", auth="bearer",
+                       token="pat-123")
+        store = IssueStore.for_jira(tmp_path / "a", dc.jira)
+        assert sync(dc, store, now=NOW).mode == "full"
+        later = NOW + timedelta(days=2)
+        sim.set_status("DEMO-4", "Done", later - timedelta(hours=5))
+        sim.upsert_issue(project_issue(501, created=later - timedelta(hours=30)))
+        sim.reset_stats()
+        merged = sync(dc, store, now=later)
+        assert merged.mode == "incremental"
+        assert merged.fetched == 2
+        assert sim.stats.requests == merged.requests <= 3
+        full = sync(dc, IssueStore.for_jira(tmp_path / "b", dc.jira), now=later)
+        assert_same_frames(merged.frames, full.frames)
