@@ -6,8 +6,10 @@ Run: ``.venv/bin/python benchmarks/dashboard.py``. Prints figures; records nothi
    fetched once into a temporary cache. Then the router callback is called through
    Flask's test client exactly as the browser calls it (``POST
    /_dash-update-component``), and the server time of each answer is measured:
-   *cold* (a period or page not computed yet: the report is computed) and *warm*
-   (the same request again: the results cache answers). Target: <= 300 ms.
+   *presets* (7/30/90/180 days, which the dashboard computes in the background
+   after every sync: the warm-up is timed too) and *cold* (custom lengths never
+   computed before: context, report, previous period, items and figures).
+   Target: <= 300 ms.
 2. *First start*: ``tests.integration.serve_app`` in demo mode (no settings file),
    headless Chromium opening ``/``: the time from starting the process to the
    first DORA chart drawn, which includes the simulator start, the background
@@ -17,6 +19,7 @@ Run: ``.venv/bin/python benchmarks/dashboard.py``. Prints figures; records nothi
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -28,6 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from callbacks.app_factory import create_app
+from callbacks.pages import warm
 from configuration.validation import settings_to_dict
 from data.simulator.demo_data import generate_demo_issues
 from data.simulator.demo_settings import demo_settings
@@ -78,16 +82,22 @@ def period_and_page_changes(workdir: Path) -> None:
         print(f"setup: {synced.metadata.issue_count:,} issues generated, served and cached "
               f"in {time.perf_counter() - started:.1f} s")
         client = app.server.test_client()
-        steps = [("/", 90), ("/", 30), ("/", 7), ("/", 180), ("/flow", 180), ("/flow", 90),
-                 ("/forecast", 90), ("/", 90)]
-        cold = [timed_post(client, route_request(p, d)) for p, d in steps]
-        warm = [timed_post(client, route_request(p, d)) for p, d in steps for _ in range(3)]
-    for (path, days), ms in zip(steps, cold, strict=True):
+        started = time.perf_counter()
+        warm(runtime)  # what the background warm-up does after a sync (memo hits if done)
+        print(f"warm-up of the presets (background, after each sync): "
+              f"{time.perf_counter() - started:.1f} s")
+        presets = [("/", 90), ("/", 30), ("/", 7), ("/", 180), ("/flow", 180), ("/flow", 90),
+                   ("/forecast", 90), ("/", 90)]
+        hot = [timed_post(client, route_request(p, d)) for p, d in presets for _ in range(3)]
+        custom = [("/", 60), ("/flow", 60), ("/", 120), ("/forecast", 120), ("/flow", 45),
+                  ("/", 45)]
+        cold = [timed_post(client, route_request(p, d)) for p, d in custom]
+    for (path, days), ms in zip(custom, cold, strict=True):
         print(f"  cold  {path:<10} {days:>3} days: {ms:7.1f} ms")
-    print(f"period/page change, cold (report computed): median {statistics.median(cold):.0f} ms,"
-          f" max {max(cold):.0f} ms")
-    print(f"period/page change, warm (results cache):   median {statistics.median(warm):.0f} ms,"
-          f" max {max(warm):.0f} ms   (target <= {TARGET_MS:.0f} ms)")
+    print(f"period/page change, presets:           median {statistics.median(hot):.0f} ms, "
+          f"max {max(hot):.0f} ms   (target <= {TARGET_MS:.0f} ms)")
+    print(f"period/page change, cold custom length: median {statistics.median(cold):.0f} ms, "
+          f"max {max(cold):.0f} ms")
 
 
 def first_start(workdir: Path) -> None:
@@ -126,8 +136,11 @@ def first_start(workdir: Path) -> None:
 
 
 def main() -> None:
+    cores = os.cpu_count()
+    print(f"machine: {cores} cores, load average {os.getloadavg()[0]:.1f} (other work slows "
+          "every figure)")
     with tempfile.TemporaryDirectory() as tmp:
-        period_and_page_changes(Path(tmp) / "bench")
+        period_and_page_changes(Path(tmp))
     with tempfile.TemporaryDirectory() as tmp:
         first_start(Path(tmp))
 
