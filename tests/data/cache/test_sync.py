@@ -355,3 +355,18 @@ def test_incremental_merge_on_data_center(tmp_path: Path) -> None:
         assert sim.stats.requests == merged.requests <= 3
         full = sync(dc, IssueStore.for_jira(tmp_path / "b", dc.jira), now=later)
         assert_same_frames(merged.frames, full.frames)
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Pago_Pago", "UTC", "Pacific/Kiritimati"])
+def test_no_update_is_missed_whatever_the_users_time_zone(zone: str, tmp_path: Path) -> None:
+    # JIRA reads `updated >= "..."` in the user's zone (-11 h .. +14 h here); an update
+    # made right after the last sync started must still be fetched next time.
+    with JiraSimulator(project(), email=EMAIL, token=TOKEN, user_timezone=zone) as sim:
+        settings = settings_for(sim.url)
+        store = IssueStore.for_jira(tmp_path, settings.jira)
+        sync(settings, store, now=NOW)
+        sim.set_status("DEMO-8", "Blocked", NOW + timedelta(minutes=1))
+        result = sync(settings, store, now=NOW + timedelta(hours=25))
+        assert result.mode == "incremental"
+        status = result.frames.issues.set_index("key").loc["DEMO-8", "status"]
+        assert status == "Blocked"
