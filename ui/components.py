@@ -124,7 +124,7 @@ def page_header(title: str, subtitle: str, download_button_id: str | None = None
     """The page's title row, with the CSV download of the items behind its numbers."""
     right = []
     if download_button_id and download_id:
-        right = [dbc.Button("Download CSV", id=download_button_id, color="secondary",
+        right = [dbc.Button("Download CSV", id=download_button_id, color="primary",
                             outline=True, size="sm"), dcc.Download(id=download_id)]
     return html.Div([html.Div([html.H2(title, className="page-title"),
                                html.Div(subtitle, className="page-subtitle text-muted")]),

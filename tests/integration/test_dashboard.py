@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.integration.pages import open_page, wait_for_graphs
@@ -58,6 +60,12 @@ def test_changing_the_period_changes_the_cards(browser, demo_server):
     after = page.inner_text(f"#{ids.DORA_CARDS}")
     assert after != before
     assert "deployments" in after
+    with page.expect_download() as download:
+        page.click(f"#{ids.DORA_DOWNLOAD_BUTTON}")
+    assert download.value.suggested_filename.startswith("dora-")
+    assert download.value.suggested_filename.endswith("-7d.csv")
+    header = Path(download.value.path()).read_text().splitlines()[0]
+    assert header.startswith("record,name,time,failed")
     page.close()
 
 
