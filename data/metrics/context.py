@@ -294,7 +294,7 @@ def _add_roles(per_issue: pd.DataFrame, settings: Settings, fields: FieldIndex) 
     types = _TypeIndex(per_issue["issue_type"])
     dep, inc = settings.dora.deployments, settings.dora.incidents
     is_deployment = (dep.source == "issues") & types.isin(dep.issue_types)
-    is_incident = types.isin(inc.issue_types)
+    is_incident = types.isin(inc.issue_types) & ~is_deployment  # a record is never both
     if inc.environment_field:
         is_incident = is_incident & fields.matches(inc.environment_field, inc.production_values)
     flow_type = pd.Series("other", index=per_issue.index, dtype=object)
