@@ -51,6 +51,7 @@ _CUSTOM_FIELDS = (
     ("customfield_10060", "Deployed At", "datetime", "datetime"),
     ("customfield_10070", "Impact Start", "datetime", "datetime"),
     ("customfield_10071", "Impact End", "datetime", "datetime"),
+    ("customfield_10075", "Deployment Day", "date", "datepicker"),
     ("customfield_10080", "Teams", "array", "labels"),
 )
 _SYSTEM_FIELDS = (

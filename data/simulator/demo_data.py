@@ -128,15 +128,17 @@ def _deployment(rng: random.Random, created: datetime, anchor: datetime,
     production = rng.random() < 0.8
     failed = production and rng.random() < 0.1
     done = steps[-1].at if steps and steps[-1].to_status == DONE else None
-    deployed_at = None
-    if done is not None and rng.random() < 0.85:
-        deployed_at = format_jira(done - timedelta(minutes=rng.uniform(0, 20)),
-                                  rng.choice(AUTHORS)[2])
+    deployed_at = deploy_day = None
+    if done is not None:
+        local = format_jira(done - timedelta(minutes=rng.uniform(0, 20)), rng.choice(AUTHORS)[2])
+        deployed_at = local if rng.random() < 0.85 else None
+        deploy_day = local[:10]  # a date picker: the local calendar day, date-only
     return Plan("Deployment", created, rng.choice(AUTHORS), "To Do", steps, {
         "fixVersions": [values.version_at(versions, created).ref(anchor)],
         "customfield_10050": values.environment(rng, 1.0 if production else 0.0),
         "customfield_10051": values.failure(rng, failed),
         "customfield_10060": deployed_at,
+        "customfield_10075": deploy_day,
         "_failed_production": failed,
     })
 
@@ -249,6 +251,7 @@ def _issue(rng: random.Random, number: int, plan: Plan, anchor: datetime,
         "fixVersions": [], "versions": [],
         "customfield_10016": None, "customfield_10050": None, "customfield_10051": None,
         "customfield_10060": None, "customfield_10070": None, "customfield_10071": None,
+        "customfield_10075": None,
         "customfield_10080": sorted(rng.sample(values.TEAMS, rng.randint(1, 2)))
         if rng.random() < 0.7 else None,
     }

@@ -4,7 +4,9 @@ The demo project's mapping (see :mod:`.catalog`): ``customfield_10050`` Environm
 (``Production`` counts), ``customfield_10051`` Deployment Failed (``Yes`` fails),
 ``customfield_10060`` Deployed At (deployment time), ``customfield_10070`` /
 ``customfield_10071`` an incident's impact start and end. Task stays unmapped, so it
-is the ``other`` flow type.
+is the ``other`` flow type. ``customfield_10075`` Deployment Day (a date-only value,
+which METRICS.md reads as the end of that day) is left unmapped; map it as
+``dora.deployments.date_field`` to see that rule at work.
 """
 
 from __future__ import annotations

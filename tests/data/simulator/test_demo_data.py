@@ -99,6 +99,10 @@ def test_two_to_eight_deployments_a_week_some_failed_some_to_staging(
     assert failures[("Yes",)] >= 6
     assert failures[()] >= 1  # no value at all
     assert sum(d["fields"]["customfield_10060"] is None for d in deployments) >= 5
+    days = [d["fields"]["customfield_10075"] for d in deployments
+            if d["fields"]["customfield_10075"]]
+    assert len(days) >= 100
+    assert all(len(day) == 10 and day[4] == day[7] == "-" for day in days)  # date-only
 
 
 def _values(raw: Any) -> tuple[str, ...]:
