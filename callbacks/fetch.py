@@ -35,10 +35,11 @@ def run_fetch(runtime: Runtime, *, full: bool, set_progress, refresh: bool = Tru
     only when the cache cannot answer, e.g. reuses what the start-up fetch stored.
     """
     def progress(fetched: int, expected: int | None) -> None:
-        total = max(expected or 0, fetched, 1)
-        set_progress((fetched, total, progress_text(fetched, expected)))
+        # A percentage: the bar's value and max could otherwise arrive out of step.
+        share = 100.0 * fetched / max(expected or 0, fetched, 1)
+        set_progress((round(share, 1), 100, progress_text(fetched, expected)))
 
-    set_progress((0, 1, "Connecting to JIRA…"))
+    set_progress((0, 100, "Connecting to JIRA…"))
     try:
         synced = runtime.sync(full=full, refresh=refresh, progress=progress)
     except Exception as exc:  # every failure is reported, the old data stays

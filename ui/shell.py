@@ -75,7 +75,7 @@ def toolbar(default_days: int):
         ], className="toolbar-row"),
         html.Div([
             html.Div("", id=ids.FETCH_PROGRESS_LABEL, className="small text-muted mb-1"),
-            dbc.Progress(id=ids.FETCH_PROGRESS, value=0, max=1, striped=True, animated=True,
+            dbc.Progress(id=ids.FETCH_PROGRESS, value=0, max=100, striped=True, animated=True,
                          style={"height": "8px"}),
         ], id=ids.FETCH_PROGRESS_WRAP, style={"display": "none"}, className="mt-2"),
         html.Div(id=ids.FETCH_ALERT),
@@ -117,6 +117,8 @@ def keep_note(data_age: str | None) -> str:
 def fetch_alert(result: dict, *, data_age: str | None):
     """The outcome of a fetch: a short success note, or the failure in one sentence."""
     if result.get("ok"):
+        if result.get("mode") == "cached":
+            return None  # nothing was fetched: the cache already answered
         return dbc.Alert(result.get("summary", "Fetched."), color="success", duration=6000,
                          dismissable=True, className="fetch-alert mt-2")
     keep = keep_note(data_age)

@@ -45,8 +45,8 @@ def test_a_fetch_reports_progress_and_a_summary(simulator, tmp_path):
     result, progress = fetch(runtime)
     assert result["ok"] is True
     assert result["summary"].startswith("Fetched 5 issues (full sync")
-    assert progress[0] == (0, 1, "Connecting to JIRA…")
-    assert progress[-1][:2] == (5, 5)
+    assert progress[0] == (0, 100, "Connecting to JIRA…")
+    assert progress[-1][:2] == (100.0, 100)
     assert progress[-1][2] == "Fetching issues from JIRA: 5 of 5"
     assert not runtime.needs_first_fetch()
     assert runtime.last_sync() is not None
