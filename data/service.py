@@ -28,6 +28,7 @@ from configuration.errors import ConfigError
 from configuration.paths import CACHE_DIR
 from configuration.settings import JiraSettings, Settings
 from data.cache.keys import results_key
+from data.cache.prune import prune_stale_stores
 from data.cache.results import ResultsCache, frames_fingerprint
 from data.cache.store import IssueStore
 from data.cache.sync import Cancel, IssueSource, Needs, Progress, SyncResult, sync_issues
@@ -82,9 +83,12 @@ def load_frames(
         # A follower runs the same sync after the leader finished: the store is then
         # fresh and covers the fields, so it returns "cached" with zero requests.
         runner = flight or single_flight()
-        return runner.run(
+        synced = runner.run(
             store.key, lead, lambda: lead(progress), progress=progress, cancel=cancel
         )
+    if synced.mode != "cached":
+        prune_stale_stores(store.root, keep=store.key, now=synced.metadata.last_sync_at)
+    return synced
 
 
 def load_cached(settings: Settings, *, cache_dir: Path = CACHE_DIR) -> SyncResult | None:

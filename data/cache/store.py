@@ -170,6 +170,16 @@ class IssueStore:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
+    def read_metadata(self) -> StoreMetadata | None:
+        """The manifest's metadata, without reading or checking the frames; or None."""
+        manifest = self._read_manifest_bytes()
+        if manifest is None:
+            return None
+        try:
+            return StoreMetadata.from_json(json.loads(manifest))
+        except (StoreCorrupt, ValueError):
+            return None
+
     def load(self) -> StoredIssues | None:
         """The stored issues, or None when absent or discarded (logged at WARNING)."""
         problem = ""
