@@ -6,4 +6,5 @@
 - :mod:`.merge`: merging an incremental fetch by issue id; canonical row order.
 - :mod:`.sync`: ``sync_issues``: cached, incremental or full.
 - :mod:`.results`: computed reports, memory LRU plus optional disk.
+- :mod:`.prune`: deleting stores unused for 30 days.
 """
