@@ -47,15 +47,16 @@ class StatsRecorder:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._active = 0  # requests in flight; survives resets
         self.reset()
 
     def reset(self) -> None:
+        """Zero the counts; requests in flight still finish (and count their status)."""
         with self._lock:
             self._requests = 0
             self._paths: Counter[str] = Counter()
             self._statuses: Counter[int] = Counter()
-            self._active = 0
-            self._max_active = 0
+            self._max_active = self._active
 
     def enter(self, path: str) -> None:
         """A request for ``path`` started."""

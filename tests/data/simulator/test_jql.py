@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import requests
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from data.simulator.catalog import demo_issue_types, demo_statuses
 from data.simulator.jql import JqlError
@@ -145,3 +147,19 @@ def test_cloud_refuses_unbounded_queries_but_datacenter_returns_all(jql: str) ->
         "Unbounded JQL queries are not allowed here. "
         "Please add a search restriction to your query."]
     assert datacenter.json()["total"] == len(ISSUES)
+
+
+FRAGMENTS = [*"abkDEMO-=!<>~(),\"' \n", " AND ", " OR ", " NOT ", " in ", " is ", " EMPTY ",
+             " ORDER BY ", " key ", " status ", " created ", " 2026-01-02 ", " DESC "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=16).map("".join))
+def test_any_text_parses_or_fails_the_jira_way(text: str) -> None:
+    searched = store()
+    messages: tuple[str, ...] | None = None
+    try:
+        searched.search(text)
+    except JqlError as problem:  # any other exception fails the test
+        messages = problem.messages
+    assert messages is None or (messages and all(isinstance(m, str) and m for m in messages))
