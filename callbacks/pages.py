@@ -32,7 +32,8 @@ NO_DATA = ("No data yet: the first fetch from JIRA is running or has failed. Che
 def subtitle(window: Window, report: dict | None) -> str:
     issues = (report or {}).get("issues")
     counted = f" · {issues:,} issues considered" if issues is not None else ""
-    return f"{window.label.capitalize()} · as of {fmt.timestamp(window.as_of)}{counted}"
+    label = window.label[:1].upper() + window.label[1:]
+    return f"{label} · as of {fmt.timestamp(window.as_of)}{counted}"
 
 
 def render_dora(data: PageData):

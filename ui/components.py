@@ -31,11 +31,12 @@ class CardData:
     unit: str
     tier: str | None = None
     benchmarks: Sequence[tuple[str, str]] = ()  # (tier, threshold text)
-    delta_percent: float | None = None
+    delta_percent: float | None = None  # relative change, or points when ``points``
     higher_is_better: bool | None = True  # None: a change is neither good nor bad
     note: str = ""
     detail: str = ""  # e.g. "42 deployments"
     compare: bool = True  # False: no "vs previous period" line (e.g. a distribution)
+    points: bool = False  # the change is in percentage points (the value is a percentage)
 
 
 def tier_badge(card_key: str, tier: str | None, benchmarks: Sequence[tuple[str, str]]):
@@ -56,10 +57,9 @@ def tier_badge(card_key: str, tier: str | None, benchmarks: Sequence[tuple[str, 
 
 
 def _delta(card: CardData):
-    text = fmt.change_text(card.delta_percent)
+    text = fmt.change_text(card.delta_percent, points=card.points)
     tone = "text-muted"
-    if card.delta_percent and abs(card.delta_percent) >= 0.5 and \
-            card.higher_is_better is not None:
+    if card.delta_percent and "no change" not in text and card.higher_is_better is not None:
         better = (card.delta_percent > 0) == card.higher_is_better
         tone = "text-success" if better else "text-danger"
     return html.Small(text, className=f"metric-delta {tone}")

@@ -43,13 +43,23 @@ def change(current: float | None, previous: float | None) -> float | None:
     return (current - previous) / abs(previous) * 100.0
 
 
-def change_text(delta_percent: float | None) -> str:
-    if delta_percent is None:
+def difference(current: float | None, previous: float | None) -> float | None:
+    """Change in percentage points between two percentages, or None when undefined."""
+    if current is None or previous is None:
+        return None
+    return current - previous
+
+
+def change_text(delta: float | None, *, points: bool = False) -> str:
+    """``▲ 12% vs previous period``; with ``points``, ``▲ 3.5 pts`` (for percentages,
+    whose relative change would read oddly: 5% -> 20% is not "+300%" to a reader)."""
+    if delta is None:
         return "no previous period to compare"
-    if abs(delta_percent) < 0.5:
+    if abs(delta) < (0.05 if points else 0.5):
         return "■ no change vs previous period"
-    arrow = "▲" if delta_percent > 0 else "▼"
-    return f"{arrow} {number(abs(delta_percent), 0)}% vs previous period"
+    arrow = "▲" if delta > 0 else "▼"
+    size = f"{number(abs(delta))} pts" if points else f"{number(abs(delta), 0)}%"
+    return f"{arrow} {size} vs previous period"
 
 
 def short_date(moment: datetime) -> str:

@@ -53,3 +53,12 @@ def test_dates():
     assert fmt.timestamp(None) == "never"
     assert fmt.percent(None) == "—"
     assert fmt.percent(41.2345) == "41.2%"
+
+
+@pytest.mark.parametrize(("delta", "expected"), [
+    (18.5, "▲ 18.5 pts vs previous period"), (-3.0, "▼ 3 pts vs previous period"),
+    (0.01, "■ no change vs previous period"),
+])
+def test_change_in_points_for_percentages(delta, expected):
+    assert fmt.change_text(delta, points=True) == expected
+    assert fmt.difference(25.0, 25.0 - delta) == pytest.approx(delta)

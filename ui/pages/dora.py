@@ -62,10 +62,10 @@ def _cards(report, previous, benchmarks: Benchmarks) -> list[CardData]:
         CardData("dora-change-failure-rate", "Change failure rate",
                  fmt.number(cfr.get("percent")), "%" if cfr.get("percent") is not None else "",
                  cfr.get("tier"), benchmarks.get("change_failure_rate", ()),
-                 fmt.change(cfr.get("percent"), prev["change_failure_rate"].get("percent")),
-                 False, detail=(f"{cfr.get('failed', 0):,} of {cfr.get('deployments', 0):,} "
-                                "deployments failed") if cfr.get("deployments") else
-                 NO_DEPLOYMENTS),
+                 fmt.difference(cfr.get("percent"), prev["change_failure_rate"].get("percent")),
+                 False, points=True,
+                 detail=(f"{cfr.get('failed', 0):,} of {cfr.get('deployments', 0):,} "
+                         "deployments failed") if cfr.get("deployments") else NO_DEPLOYMENTS),
         CardData("dora-time-to-restore", "Time to restore service", ttr_value, ttr_unit,
                  ttr.get("tier"), benchmarks.get("time_to_restore", ()),
                  fmt.change(ttr.get("median_hours"), prev["time_to_restore"].get("median_hours")),

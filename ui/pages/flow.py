@@ -56,9 +56,9 @@ def _cards(report, previous) -> list[CardData]:
                          f"{fmt.number(time.get('p85_days'))} days")
                  if time.get("median_days") is not None else NO_STARTED),
         CardData("flow-efficiency", "Flow efficiency", fmt.percent(eff.get("percent")), "",
-                 delta_percent=fmt.change(eff.get("percent"),
-                                          prev["efficiency"].get("percent")),
-                 higher_is_better=True, note=how("efficiency"),
+                 delta_percent=fmt.difference(eff.get("percent"),
+                                              prev["efficiency"].get("percent")),
+                 higher_is_better=True, note=how("efficiency"), points=True,
                  detail="active time / flow time" if eff.get("percent") is not None
                  else NO_STARTED),
         CardData("flow-load", "Flow load", fmt.number(load.get("wip")), "items in progress",
