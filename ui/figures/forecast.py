@@ -39,12 +39,14 @@ def when_curve(figures: Mapping[float, datetime | None], items: int,
     points = sorted((c, d) for c, d in figures.items() if d is not None)
     fig = base_figure(height)
     fig.add_scatter(x=[d for _, d in points], y=[c * 100 for c, _ in points],
-                    mode="lines", line={"shape": "vh", "color": PRIMARY, "width": 2.5},
+                    mode="lines", line={"shape": "hv", "color": PRIMARY, "width": 2.5},
                     hovertemplate="%{y:.0f}% chance of done by %{x|%d %b %Y}<extra></extra>")
     target = figures.get(HIGHLIGHT)
     if target is not None:
         _mark(fig, target, f"85%: {target:%d %b}")
-    fig.update_xaxes(title_text=f"date {items} items are done")
+    # Answers are whole days from as_of: label days, never hours of the day.
+    fig.update_xaxes(title_text=f"date {items} items are done", tickformat="%d %b",
+                     dtick=86_400_000 if points and _span_days(points) <= 14 else None)
     fig.update_yaxes(title_text="confidence (%)", range=[45, 100])
     fig.update_layout(showlegend=False)
     return fig
@@ -54,3 +56,7 @@ def _mark(fig: go.Figure, x: object, text: str) -> None:
     fig.add_scatter(x=[x], y=[HIGHLIGHT * 100], mode="markers+text", text=[text],
                     textposition="top left", marker={"color": WARN, "size": 11},
                     hoverinfo="skip")
+
+
+def _span_days(points: list[tuple[float, datetime]]) -> float:
+    return (points[-1][1] - points[0][1]).total_seconds() / 86400

@@ -31,8 +31,8 @@ def controls(items: int, days: int):
         return dbc.Col(dbc.InputGroup([
             dbc.InputGroupText(label),
             dbc.Input(id=element_id, type="number", min=1, max=3650, step=1, value=value,
-                      debounce=True),
-            dbc.InputGroupText(suffix)]), md=5, className="mb-2")
+                      debounce=True, style={"maxWidth": "7rem"}),
+            dbc.InputGroupText(suffix)]), lg=4, md=6, className="mb-2")
     return dbc.Row([field("When will", ids.FORECAST_ITEMS_INPUT, items, "items be done?"),
                     field("How many in the next", ids.FORECAST_DAYS_INPUT, days, "days?")],
                    className="forecast-controls mb-3")
