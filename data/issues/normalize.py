@@ -156,15 +156,13 @@ class _Rows:
             )
         columns = self.transitions
         for position, entry in enumerate(histories):
-            seq = _history_seq(entry.get("id"), position)
             for item in entry.get("items") or ():
-                if item.get("field") != "status":
-                    continue
-                columns["issue_id"].append(issue_id)
-                columns["at"].append(entry.get("created"))
-                columns["seq"].append(seq)
-                columns["from_status"].append(item.get("fromString") or "")
-                columns["to_status"].append(item.get("toString") or "")
+                if item.get("field") == "status":  # most histories change other fields
+                    columns["issue_id"].append(issue_id)
+                    columns["at"].append(entry.get("created"))
+                    columns["seq"].append(_history_seq(entry.get("id"), position))
+                    columns["from_status"].append(item.get("fromString") or "")
+                    columns["to_status"].append(item.get("toString") or "")
 
     def _add_versions(self, issue_id: str, fields: dict) -> None:
         columns = self.versions
