@@ -15,7 +15,8 @@ the project root. Prints a Markdown table (copied into docs/benchmarks.md,
   computing the same headline numbers; the run asserts both agree and prints the ratio.
 
 Frames are generated directly (:mod:`benchmarks.engine_frames`), ~10 status changes
-per issue, not through JSON.
+per issue, not through JSON. ``--normalize N`` also times ``normalize_issues`` (the fetch
+path) on ``N`` raw issues: the simulator's demo project copied under new ids and keys.
 """
 
 from __future__ import annotations
@@ -109,10 +110,30 @@ def bench(size: int, repeat: int) -> dict[str, Any]:
     }
 
 
+def bench_normalize(count: int) -> None:
+    """Time normalize_issues on ``count`` raw demo issues (copies with new ids)."""
+    from datetime import UTC, datetime
+
+    from data.issues.normalize import normalize_issues
+    from data.simulator.demo_data import generate_demo_issues
+    from data.simulator.demo_settings import demo_settings
+
+    base = generate_demo_issues(anchor=datetime(2026, 3, 1, tzinfo=UTC))
+    raws = [{**raw, "id": f"{n}-{raw['id']}", "key": f"{raw['key']}-{n}"}
+            for n in range(count // len(base) + 1) for raw in base][:count]
+    histories = sum(len(raw["changelog"]["histories"]) for raw in raws)
+    field_ids = demo_settings("http://127.0.0.1:9").mapped_field_ids()
+    runs = [cpu_timed(normalize_issues, raws, field_ids) for _ in range(3)]
+    print(f"\nnormalize_issues: {len(raws):,} raw issues, {histories:,} histories: "
+          f"{statistics.median(w for w, _ in runs):.2f} s wall, "
+          f"{statistics.median(c for _, c in runs):.2f} s CPU (median of 3)")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--normalize", type=int, default=0, metavar="N")
     args = parser.parse_args(argv)
     print("| issues | transitions | engine wall (median) | engine CPU (median) | target | "
           "traced peak | loop wall | loop CPU | loop / engine (CPU) | completed | deployments |")
@@ -129,6 +150,8 @@ def main(argv: list[str] | None = None) -> None:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # KiB -> GiB
     print(f"\nProcess peak RSS (frames + engine + reference): {rss:.2f} GiB; "
           "reference and engine agree on every headline number.")
+    if args.normalize:
+        bench_normalize(args.normalize)
 
 
 if __name__ == "__main__":
