@@ -50,7 +50,7 @@ def normalize_issues(
     """
     wanted = tuple(dict.fromkeys(field_ids))
     rows = _Rows()
-    for raw in raw_issues:
+    for raw in _unique(raw_issues):
         rows.add_issue(raw, wanted)
     return IssueFrames(
         issues=rows.issue_frame(),
@@ -59,6 +59,15 @@ def normalize_issues(
         field_values=_frame(rows.field_values, FIELD_VALUE_COLUMNS),
         statuses=_status_frame(statuses, rows.seen_statuses),
     )
+
+
+def _unique(raw_issues: Iterable[dict]) -> Iterable[dict]:
+    """One raw issue per id, the last one seen winning (pages or files may overlap, and
+    a later copy is the fresher one); the frames hold one row per issue."""
+    latest: dict[str, dict] = {}
+    for raw in raw_issues:
+        latest[str(raw.get("id") or raw.get("key"))] = raw
+    return latest.values()
 
 
 def load_raw_issues(path: str | Path) -> list[dict]:

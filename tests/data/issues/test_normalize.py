@@ -136,3 +136,12 @@ def test_unreadable_timestamp_is_a_data_error():
     raw = issue("A-1", created="yesterday")
     with pytest.raises(DataError, match="unreadable created timestamp"):
         normalize_issues([raw], [])
+
+
+def test_duplicate_issues_keep_the_last_copy():
+    old = issue("A-1", status="To Do")
+    new = issue("A-1", transitions=[("2026-01-02T10:00:00.000+0000", "To Do", "Done")])
+    frames = normalize_issues([old, issue("A-2"), new], [])
+    assert frames.issues["key"].tolist() == ["A-1", "A-2"]
+    assert frames.issues["status"].tolist() == ["Done", "To Do"]
+    assert len(frames.transitions) == 1
