@@ -41,6 +41,7 @@ from configuration.validation import settings_to_dict
 from data import exports, service
 from data.cache.sync import SyncResult
 from data.metrics.context import CalculationContext
+from data.metrics.report import compute_report, report_to_json
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -205,11 +206,13 @@ class Runtime:
         key = (stored.store_version, repr(settings), window.as_of, window.period_days)
 
         def make() -> PageData:
+            # One context for the report, the previous period and the items: building
+            # it is the largest share of a page's server time. (``service.
+            # compute_report_json`` would build its own; this memo already keeps the
+            # result per data version, settings and window, as its results cache would.)
             ctx = CalculationContext.build(stored.frames, settings, as_of=window.as_of,
                                            period_days=window.period_days)
-            report = service.compute_report_json(stored, settings, as_of=window.as_of,
-                                                 period_days=window.period_days,
-                                                 store_version=stored.store_version)
+            report = report_to_json(compute_report(ctx))
             return PageData(window, report, exports.previous_period(ctx),
                             exports.page_items(ctx), key)
 
