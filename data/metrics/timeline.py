@@ -133,7 +133,8 @@ def build_timeline(
     seq = transitions["seq"].to_numpy(dtype=np.int64)
     known = pos >= 0
     pos, at, seq = pos[known], at[known], seq[known]
-    order = np.lexsort((seq, at, pos)) if not _is_sorted(pos, at) else slice(None)
+    # lexsort is stable: items of one history keep their order
+    order = np.lexsort((seq, at, pos)) if not _is_sorted(pos, at, seq) else slice(None)
     pos, at = pos[order], at[order]
     coder = _StatusCoder()
     current_code = coder.codes(current_status)
@@ -165,12 +166,13 @@ def _ns(times: pd.Series) -> np.ndarray:
     return times.astype("datetime64[ns, UTC]").array.asi8.copy()
 
 
-def _is_sorted(pos: np.ndarray, at: np.ndarray) -> bool:
-    """True when rows are already ordered by (pos, at), as the frames contract promises."""
+def _is_sorted(pos: np.ndarray, at: np.ndarray, seq: np.ndarray) -> bool:
+    """True when rows are already ordered by (pos, at, seq), as the frames promise."""
     if len(pos) < 2:
         return True
-    dpos, dat = np.diff(pos), np.diff(at)
-    return bool(np.all((dpos > 0) | ((dpos == 0) & (dat >= 0))))
+    dpos, dat, dseq = np.diff(pos), np.diff(at), np.diff(seq)
+    ordered = (dpos > 0) | ((dpos == 0) & ((dat > 0) | ((dat == 0) & (dseq >= 0))))
+    return bool(np.all(ordered))
 
 
 def _block_starts(pos: np.ndarray, size: int) -> np.ndarray:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
@@ -199,3 +201,12 @@ def test_naive_as_of_is_utc_and_period_defaults_to_settings():
     ctx = CalculationContext.build(frames, SETTINGS, as_of="2026-02-01 00:00:00")
     assert ctx.as_of == pd.Timestamp(AS_OF)
     assert ctx.period_days == SETTINGS.period_days == 90
+
+
+def test_unsorted_transition_frames_are_sorted_by_the_context():
+    # two changes at the same instant: only history order (seq) says Done is last
+    raw = issue("A-1", transitions=[(T1, "To Do", "In Progress"), (T1, "In Progress", "Done")])
+    frames = normalize_issues([raw, issue("A-2", status="Blocked")], ())
+    shuffled = replace(frames, transitions=frames.transitions.iloc[::-1].reset_index(drop=True))
+    got = row(CalculationContext.build(shuffled, SETTINGS, as_of=AS_OF), "A-1")
+    assert (got["status"], got["completed_at"]) == ("Done", utc(T1))
