@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import redis
+import requests
 
 from configuration.settings_file import load_settings
 from data import service
@@ -121,6 +122,9 @@ def test_three_users_fetching_at_once_cause_one_fetch_with_single_process_number
         assert [result.get("ok") for result in results] == [True, True, True], results
         full = [r["summary"] for r in results if r["mode"] == "full"]
         assert len(full) == 1, results  # one leader; the others read what it stored
+        for path in ("/", "/_dash-layout", "/_dash-dependencies"):  # token stays server-side
+            assert "demo-token" not in requests.get(stack.web_url + path, timeout=30).text
+        assert "demo-token" not in str(results)
         leader_requests = int(re.search(r"(\d+) requests?\)", full[0]).group(1))
         assert stats.requests == leader_requests
         assert stats.rate_limited == 0
@@ -169,3 +173,17 @@ def test_killing_the_fetching_worker_keeps_the_last_good_data_and_reports_the_fa
         # The worker replaced its pool process: the next fetch works again.
         assert DashClient(stack.web_url, clicks=4).fetch(full=True)["ok"]
         assert _flight_status(stack).state == "done"
+
+
+def test_basic_auth_guards_every_worker_and_background_jobs_still_work(tmp_path: Path) -> None:
+    users = {"DASH_USERS": "alice:s3cret"}
+    with team_stack(tmp_path, anchor=ANCHOR, issue_count=200, extra_env=users) as stack:
+        assert requests.get(stack.web_url + "/", timeout=30).status_code == 401
+        wrong = requests.get(stack.web_url + "/", auth=("alice", "nope"), timeout=30)
+        assert wrong.status_code == 401
+        user = DashClient(stack.web_url, auth=("alice", "s3cret"))
+        # A new connection per request, so the job is started and polled through
+        # different gunicorn workers: they must agree on the handles' signing key.
+        user.session.headers["Connection"] = "close"
+        assert user.session.get(stack.web_url + "/", timeout=30).status_code == 200
+        assert user.fetch()["ok"] is True

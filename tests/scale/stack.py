@@ -134,8 +134,9 @@ def start_worker(stack: Stack, concurrency: int, log: Path) -> Proc:
 
 
 def _answers(url: str) -> bool:
+    """The app answers: the page, or the login request when basic auth is on."""
     try:
-        return requests.get(url, timeout=2).status_code == 200
+        return requests.get(url, timeout=2).status_code in (200, 401)
     except requests.RequestException:
         return False
 
