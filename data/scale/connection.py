@@ -9,11 +9,17 @@ Terms:
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
 import redis
+
+from configuration.errors import CacheError
+
+log = logging.getLogger(__name__)
 
 REDIS_URL_VARIABLE = "REDIS_URL"
 
@@ -35,3 +41,18 @@ def connect(url: str) -> redis.Redis:
     return redis.Redis.from_url(
         url, decode_responses=True, socket_connect_timeout=5, health_check_interval=30
     )
+
+
+UNREACHABLE_MESSAGE = (
+    "The shared store (Redis) cannot be reached; check REDIS_URL and that Redis is running."
+)
+
+
+@contextlib.contextmanager
+def redis_errors() -> Iterator[None]:
+    """Turn any Redis failure into the user-facing ``CacheError`` (no URL, no password)."""
+    try:
+        yield
+    except redis.RedisError as exc:
+        log.warning("Redis failed: %s", type(exc).__name__)
+        raise CacheError(UNREACHABLE_MESSAGE) from exc

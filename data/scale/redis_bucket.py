@@ -27,6 +27,7 @@ import redis
 
 from configuration.settings import JiraSettings
 from data.jira.token_bucket import with_headroom
+from data.scale.connection import redis_errors
 
 # Values are written with "%.17g": Lua's default number formatting keeps 14 digits,
 # which would round a Unix time with microseconds to a tenth of a millisecond.
@@ -145,7 +146,8 @@ class RedisTokenBucket:
         return self._step("peek", 0).paused_for
 
     def _step(self, mode: str, amount: float) -> BucketStep:
-        wait, tokens, paused_for = self._script(
-            keys=[self.key], args=[mode, self.capacity, repr(self._rate), repr(amount)]
-        )
+        with redis_errors():
+            wait, tokens, paused_for = self._script(
+                keys=[self.key], args=[mode, self.capacity, repr(self._rate), repr(amount)]
+            )
         return BucketStep(float(wait), float(tokens), float(paused_for))

@@ -44,6 +44,7 @@ from redis.exceptions import LockError
 
 from configuration import errors
 from configuration.errors import DashboardError, JiraCancelled, JiraError
+from data.scale.connection import redis_errors
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +139,9 @@ class RedisSingleFlight:
             lock = self._client.lock(
                 _lock_key(key), timeout=self.lock_timeout, thread_local=False
             )
-            if lock.acquire(blocking=False):
+            with redis_errors():
+                acquired = lock.acquire(blocking=False)
+            if acquired:
                 return self._lead(key, lock, lead, progress)
             outcome = self._follow(key, progress, cancel)
             if outcome is not None:
@@ -147,7 +150,7 @@ class RedisSingleFlight:
 
     def status(self, key: str) -> FlightStatus:
         """The latest flight of ``key`` as every process sees it."""
-        with self._client.pipeline(transaction=True) as pipe:
+        with redis_errors(), self._client.pipeline(transaction=True) as pipe:
             pipe.exists(_lock_key(key))
             pipe.hgetall(_hash_key(key))
             held, raw = pipe.execute()
@@ -203,7 +206,7 @@ class RedisSingleFlight:
             self._sleep(self._poll)
 
     def _publish(self, key: str, **fields: object) -> None:
-        with self._client.pipeline(transaction=True) as pipe:
+        with redis_errors(), self._client.pipeline(transaction=True) as pipe:
             pipe.hset(_hash_key(key), mapping={k: str(v) for k, v in fields.items()})
             pipe.expire(_hash_key(key), _HASH_TTL_SECONDS)
             pipe.execute()
@@ -267,6 +270,8 @@ def _release(lock: redis.lock.Lock, key: str) -> None:
         lock.release()
     except LockError:
         log.warning("The fetch lock of %s had expired before the fetch ended.", key)
+    except redis.RedisError:
+        log.warning("Could not release the fetch lock of %s; it expires by itself.", key)
 
 
 def _ignore(fetched: int, expected: int | None) -> None:

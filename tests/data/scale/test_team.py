@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from configuration.errors import ConfigError
+from configuration.errors import CacheError, ConfigError
 from configuration.settings import JiraSettings, RateLimit
 from data.scale import connection
+from data.scale.connection import UNREACHABLE_MESSAGE
 from data.scale.redis_bucket import RedisTokenBucket
 from data.scale.single_flight import LocalSingleFlight, RedisSingleFlight
 from data.scale.team import shared_limiter, single_flight, team_mode
@@ -48,3 +49,17 @@ def test_bad_lock_seconds_is_a_config_error(value: str) -> None:
     env = {"REDIS_URL": "redis://127.0.0.1:1/0", "FETCH_LOCK_SECONDS": value}
     with pytest.raises(ConfigError, match="FETCH_LOCK_SECONDS: must be a number of seconds"):
         single_flight(env)
+
+
+def test_unreachable_redis_is_one_clear_cache_error_without_the_url() -> None:
+    from tests.conftest_redis import free_port
+
+    url = f"redis://:hunter2@127.0.0.1:{free_port()}/0"  # nobody listens there
+    env = {"REDIS_URL": url}
+    limiter = shared_limiter(JiraSettings(url="https://acme.atlassian.net"), env)
+    assert limiter is not None
+    for attempt in (limiter.acquire, lambda: single_flight(env).run("k", lambda p: 1, int)):
+        with pytest.raises(CacheError) as caught:
+            attempt()
+        assert str(caught.value) == UNREACHABLE_MESSAGE
+        assert "hunter2" not in str(caught.value)
