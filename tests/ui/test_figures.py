@@ -59,6 +59,7 @@ def test_confidence_curves_mark_85_percent():
     assert list(fig.data[0].x) == [30, 27, 24]
     assert list(fig.data[1].text) == ["85%: 27 items"]
     when = forecast.when_curve({0.5: datetime(2026, 3, 1, tzinfo=UTC),
+                                0.6: datetime(2026, 3, 1, tzinfo=UTC),
                                 0.85: datetime(2026, 3, 3, tzinfo=UTC), 0.95: None}, items=50)
-    assert len(when.data[0].x) == 2
-    assert list(when.data[1].text) == ["85%: 03 Mar"]
+    assert list(when.data[0].x) == ["1 Mar", "3 Mar"]
+    assert list(when.data[0].y) == [60.0, 85.0]  # the chance of done by each day

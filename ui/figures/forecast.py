@@ -35,20 +35,26 @@ def how_many_curve(figures: Mapping[float, int], days: int, height: int = 300) -
 
 def when_curve(figures: Mapping[float, datetime | None], items: int,
                height: int = 300) -> go.Figure:
-    """Chance (y) of finishing ``items`` items by date (x)."""
-    points = sorted((c, d) for c, d in figures.items() if d is not None)
+    """Chance (bar height) that ``items`` items are done by the end of each day.
+
+    The engine's date at confidence c grows with c, so the chance for a day is the
+    highest confidence whose date falls on it; answers are whole days from ``as_of``,
+    hence one bar per day rather than a time axis.
+    """
+    by_day: dict[str, float] = {}
+    for confidence, moment in sorted(figures.items()):
+        if moment is not None:
+            by_day[f"{moment.day} {moment:%b}"] = confidence * 100
     fig = base_figure(height)
-    fig.add_scatter(x=[d for _, d in points], y=[c * 100 for c, _ in points],
-                    mode="lines", line={"shape": "hv", "color": PRIMARY, "width": 2.5},
-                    hovertemplate="%{y:.0f}% chance of done by %{x|%d %b %Y}<extra></extra>")
-    target = figures.get(HIGHLIGHT)
-    if target is not None:
-        _mark(fig, target, f"85%: {target:%d %b}")
-    # Answers are whole days from as_of: label days, never hours of the day.
-    fig.update_xaxes(title_text=f"date {items} items are done", tickformat="%d %b",
-                     dtick=86_400_000 if points and _span_days(points) <= 14 else None)
-    fig.update_yaxes(title_text="confidence (%)", range=[45, 100])
-    fig.update_layout(showlegend=False)
+    fig.add_bar(x=list(by_day), y=list(by_day.values()), marker_color=PRIMARY,
+                text=[f"{v:.0f}%" for v in by_day.values()], textposition="outside",
+                hovertemplate="%{y:.0f}% chance of done by %{x}<extra></extra>")
+    fig.update_layout(showlegend=False, shapes=[{
+        "type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1,
+        "y0": HIGHLIGHT * 100, "y1": HIGHLIGHT * 100,
+        "line": {"color": WARN, "dash": "dash", "width": 1.5}}])
+    fig.update_xaxes(title_text=f"{items} items done by the end of", type="category")
+    fig.update_yaxes(title_text="confidence (%)", range=[0, 110])
     return fig
 
 
@@ -57,6 +63,3 @@ def _mark(fig: go.Figure, x: object, text: str) -> None:
                     textposition="top left", marker={"color": WARN, "size": 11},
                     hoverinfo="skip")
 
-
-def _span_days(points: list[tuple[float, datetime]]) -> float:
-    return (points[-1][1] - points[0][1]).total_seconds() / 86400
