@@ -136,6 +136,8 @@ def save(runtime: Runtime, form: Mapping[str, Any], keys: list[str]):
     ``fetch?`` is None when nothing was saved.
     """
     raw = form_to_raw(form, runtime.public_settings(), token=form.get("jira.token"))
+    still_demo = runtime.simulator is not None and \
+        raw.get("jira", {}).get("url") == runtime.simulator.url
     try:
         problem = jql_problem(runtime, parse_settings(raw).jira)
         if problem:
@@ -148,6 +150,9 @@ def save(runtime: Runtime, form: Mapping[str, Any], keys: list[str]):
         return [per_key.get(k, "") for k in keys], summary, None
     note = ("Saved. Fetching the issues the new settings need…" if needs_fetch else
             "Saved. The pages were recomputed from the cache.")
+    if still_demo:
+        note += (" The JIRA URL is still the built-in demo simulator, which runs only "
+                 "while no settings file exists: enter your JIRA's URL to connect it.")
     return [""] * len(keys), alert(note, "success"), needs_fetch
 
 

@@ -1,0 +1,94 @@
+"""Settings callbacks against a demo-mode runtime (the in-process simulator)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from callbacks import settings as cb
+from callbacks.runtime import Runtime
+from data.simulator.demo_settings import DEMO_TOKEN
+from tests.ui.tree import text_of
+from ui import ids
+
+KEYS = list(ids.SETTINGS_INPUTS)
+
+
+@pytest.fixture
+def runtime(tmp_path):
+    demo = Runtime(tmp_path / "settings.json", tmp_path / "cache")
+    yield demo
+    demo.close()
+
+
+def form_of(runtime: Runtime, **changes) -> dict:
+    """The form as the page would submit it for the current settings, plus changes."""
+    raw = runtime.public_settings()
+    form = {}
+    for key in KEYS:
+        node = raw
+        for part in key.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        form[key] = node
+    form["jira.token"] = ""
+    form.update({k.replace("__", "."): v for k, v in changes.items()})
+    return form
+
+
+def test_connection_names_user_and_server(runtime):
+    result = text_of(cb.test_connection(runtime, form_of(runtime)))
+    assert "Signed in as Demo User on Jira Simulator" in result
+    wrong = text_of(cb.test_connection(runtime, form_of(runtime, jira__token="nope-123")))
+    assert "rejected the credentials" in wrong
+    assert "nope-123" not in wrong
+
+
+def test_validate_shows_jiras_own_text_or_the_count(runtime):
+    bad = cb.validate_jql(runtime, form_of(runtime, jira__jql="project = = DEMO"))
+    assert "Expecting either a value, list or function but got '='" in text_of(bad)
+    assert "jql-error" in bad.className
+    good = cb.validate_jql(runtime, form_of(runtime))
+    assert "Valid query: 2,400 matching issues." in text_of(good)
+
+
+def test_save_puts_problems_next_to_their_fields_and_saves_nothing(runtime, tmp_path):
+    feedback, summary, fetch = cb.save(
+        runtime, form_of(runtime, jira__url="not a url", period_days=0), KEYS)
+    assert fetch is None
+    assert feedback[KEYS.index("jira.url")]
+    assert feedback[KEYS.index("period_days")]
+    assert feedback[KEYS.index("jira.jql")] == ""
+    assert "Nothing was saved" in text_of(summary)
+    assert not (tmp_path / "settings.json").exists()
+    assert runtime.demo is True
+
+
+def test_save_rejects_a_query_jira_rejects(runtime, tmp_path):
+    feedback, _, fetch = cb.save(runtime, form_of(runtime, jira__jql="projct = DEMO"), KEYS)
+    assert fetch is None
+    assert "Field 'projct' does not exist" in feedback[KEYS.index("jira.jql")]
+    assert not (tmp_path / "settings.json").exists()
+
+
+def test_saving_in_demo_mode_keeps_the_demo_token_and_says_so(runtime, tmp_path):
+    form = form_of(runtime, **{"workflow.waiting_statuses": ["Blocked"]})
+    feedback, summary, fetch = cb.save(runtime, form, KEYS)
+    assert fetch is True  # nothing cached yet, so the saved settings need a fetch
+    assert set(feedback) == {""}
+    assert "built-in demo simulator" in text_of(summary)
+    saved = json.loads((tmp_path / "settings.json").read_text())
+    assert saved["jira"]["token"] == DEMO_TOKEN
+    assert saved["workflow"]["waiting_statuses"] == ["Blocked"]
+    assert runtime.demo is False
+
+
+def test_jira_metadata_fills_the_dropdowns(runtime):
+    meta = cb.load_meta(runtime, form_of(runtime))
+    assert {"id": "customfield_10050", "name": "Environment"} in meta["fields"]
+    assert {"name": "In Progress", "category": "indeterminate"} in meta["statuses"]
+    assert "Deployment" in meta["issue_types"]
+    updates = cb.dropdown_updates(meta, form_of(runtime, **{"workflow.active_statuses": None}))
+    assert len(updates) == len(cb.FIELD_KEYS) + 2 * len(cb.STATUS_KEYS) + len(cb.TYPE_KEYS)
+    active = updates[len(cb.FIELD_KEYS) + len(cb.STATUS_KEYS)]
+    assert "In Progress" in active  # pre-selected from JIRA's "in progress" category
