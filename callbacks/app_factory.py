@@ -62,5 +62,6 @@ def start_up(runtime: Runtime) -> None:
 
 
 def page_layout(runtime: Runtime):
-    return [shell_layout(default_days=runtime.settings.period_days, demo=runtime.demo),
+    return [shell_layout(default_days=runtime.settings.period_days, demo=runtime.demo,
+                         problem=runtime.settings_problem),
             dcc.Store(id=ids.SETTINGS_JIRA_META)]

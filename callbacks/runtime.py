@@ -34,7 +34,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from configuration.errors import DashboardError
+from configuration.errors import ConfigError, DashboardError
 from configuration.settings import Settings
 from configuration.settings_file import load_settings, save_settings
 from configuration.validation import settings_to_dict
@@ -126,13 +126,21 @@ class Runtime:
         self._pages = _Memo(PAGE_MEMO)
         self.simulator = None
         self.demo = not self.settings_path.exists()
+        # A settings file that fails to load: the dashboard still starts (on the
+        # defaults, nothing to fetch) and says why, so it can be fixed in Settings.
+        self.settings_problem: str | None = None
         self.settings = self._initial_settings()
 
     # ---- settings --------------------------------------------------------------
 
     def _initial_settings(self) -> Settings:
         if not self.demo:
-            return load_settings(self.settings_path)
+            try:
+                return load_settings(self.settings_path)
+            except ConfigError as exc:
+                log.warning("Settings not loaded: %s", exc)
+                self.settings_problem = str(exc)
+                return Settings()
         # Imported here: the simulator (and its demo data) only matter in demo mode.
         from data.simulator.demo_settings import demo_settings  # noqa: PLC0415
         from data.simulator.server import JiraSimulator  # noqa: PLC0415
@@ -160,7 +168,7 @@ class Runtime:
             raw = {**raw, "jira": {**jira, "token": self.settings.jira.token}}
         saved = save_settings(raw, self.settings_path)
         with self._lock:
-            self.settings, self.demo = saved, False
+            self.settings, self.demo, self.settings_problem = saved, False, None
         self._data.clear()
         self._pages.clear()
         # A new query, URL or a newly mapped field the store lacks: the cache cannot

@@ -48,7 +48,16 @@ def navbar(demo: bool):
     ], fluid=True), color="primary", dark=True, className="app-navbar")
 
 
-def toolbar(default_days: int):
+def settings_problem_alert(problem: str | None):
+    """Why the settings file was not used, and where to fix it."""
+    if not problem:
+        return None
+    return dbc.Alert([html.Strong("The settings file could not be used. "), problem, " ",
+                      dcc.Link("Fix it in Settings.", href="/settings")],
+                     color="danger", className="mt-2 settings-problem")
+
+
+def toolbar(default_days: int, problem: str | None = None):
     """Period selector, last sync time, refresh controls and the fetch progress."""
     return dbc.Container([
         html.Div([
@@ -78,12 +87,12 @@ def toolbar(default_days: int):
             dbc.Progress(id=ids.FETCH_PROGRESS, value=0, max=100, striped=True, animated=True,
                          style={"height": "8px"}),
         ], id=ids.FETCH_PROGRESS_WRAP, style={"display": "none"}, className="mt-2"),
-        html.Div(id=ids.FETCH_ALERT),
+        html.Div(settings_problem_alert(problem), id=ids.FETCH_ALERT),
         html.Div(id=ids.STALE_NOTE),
     ], fluid=True, className="app-toolbar")
 
 
-def layout(*, default_days: int, demo: bool):
+def layout(*, default_days: int, demo: bool, problem: str | None = None):
     """The whole shell: navigation, toolbar, shared stores and the page container."""
     return html.Div([
         dcc.Location(id=ids.URL, refresh=False),
@@ -94,7 +103,7 @@ def layout(*, default_days: int, demo: bool):
         dcc.Store(id=ids.SAVED_SYNC),
         dcc.Store(id=ids.FETCH_RESULT),
         navbar(demo),
-        toolbar(default_days),
+        toolbar(default_days, problem),
         dbc.Container(dcc.Loading(html.Div(id=ids.PAGE_CONTENT, className="page"),
                                   type="circle", delay_show=400),
                       fluid=True, className="app-main"),

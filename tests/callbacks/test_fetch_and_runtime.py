@@ -112,3 +112,16 @@ def test_save_asks_jira_about_a_new_query(simulator, tmp_path):
     problem = jql_problem(runtime, replace(jira, token=None, jql="projct = DEMO"))
     assert "Field 'projct' does not exist" in problem
     assert jql_problem(runtime, replace(jira, jql="project = DEMO AND type = Bug")) is None
+
+
+def test_an_invalid_settings_file_starts_on_defaults_and_says_why(tmp_path):
+    path = tmp_path / "s.json"
+    path.write_text('{"period_days": 0}')
+    runtime = Runtime(path, tmp_path / "cache")
+    assert runtime.demo is False
+    assert "period_days" in runtime.settings_problem
+    assert runtime.settings.jira.url is None
+    assert runtime.stored() is None
+    result, _ = fetch(runtime)
+    assert result["ok"] is False
+    assert "jira.url" in result["error"]

@@ -35,3 +35,12 @@ def test_shell_has_the_controls_and_hides_the_badge_outside_demo():
     assert [o["value"] for o in period_options(45)] == ["45", "7", "30", "90", "180", "custom"]
     assert find(shell, ids.DEMO_BADGE).style == {"display": "none"}
     assert find(layout(default_days=90, demo=True), ids.DEMO_BADGE).style == {}
+
+
+def test_a_settings_problem_is_shown_with_a_link_to_settings():
+    shell = layout(default_days=90, demo=False, problem="period_days: must be at least 1")
+    alert = find(shell, ids.FETCH_ALERT)
+    assert "The settings file could not be used. period_days: must be at least 1" in \
+        " ".join(text_of(alert).split())
+    assert layout(default_days=90, demo=False).children  # no problem: no alert
+    assert find(layout(default_days=90, demo=False), ids.FETCH_ALERT).children is None
