@@ -26,6 +26,7 @@ only settings view callbacks send out.
 from __future__ import annotations
 
 import logging
+import shutil
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -48,6 +49,7 @@ Clock = Callable[[], datetime]
 DATA_MEMO = 12  # page data kept in memory: the presets and a few custom ranges
 PAGE_MEMO = 48  # rendered pages: a few pages of each of those
 PRESET_DAYS = (7, 30, 90, 180)
+DEMO_CACHE = "demo"  # sub-folder of the cache directory used in demo mode
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,7 @@ class Runtime:
     def __init__(self, settings_path: Path, cache_dir: Path, *,
                  as_of_provider: Clock | None = None) -> None:
         self.settings_path = Path(settings_path)
-        self.cache_dir = Path(cache_dir)
+        self.cache_dir = self._base_cache_dir = Path(cache_dir)
         self._as_of_provider = as_of_provider
         self._lock = threading.RLock()
         self._data = _Memo(DATA_MEMO)
@@ -147,6 +149,11 @@ class Runtime:
 
         self.simulator = JiraSimulator().start()
         log.info("Demo mode: simulated JIRA at %s", self.simulator.url)
+        # The simulator gets a new port (so a new store key) on every start, and its
+        # issues are dated relative to now: a demo cache is never reused, so it lives
+        # in its own folder, emptied at each demo start instead of piling up.
+        self.cache_dir = self.cache_dir / DEMO_CACHE
+        shutil.rmtree(self.cache_dir, ignore_errors=True)
         return demo_settings(self.simulator.url)
 
     def public_settings(self) -> dict[str, Any]:
@@ -169,6 +176,7 @@ class Runtime:
         saved = save_settings(raw, self.settings_path)
         with self._lock:
             self.settings, self.demo, self.settings_problem = saved, False, None
+            self.cache_dir = self._base_cache_dir  # saved settings outlive the demo cache
         self._data.clear()
         self._pages.clear()
         # A new query, URL or a newly mapped field the store lacks: the cache cannot

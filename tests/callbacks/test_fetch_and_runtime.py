@@ -95,9 +95,13 @@ def test_saving_a_new_mapping_recomputes_and_a_new_query_refetches(simulator, tm
 
 
 def test_demo_mode_without_a_settings_file(tmp_path):
+    leftover = tmp_path / "cache" / "demo" / "issues" / "old-key"
+    leftover.mkdir(parents=True)
     runtime = Runtime(tmp_path / "missing.json", tmp_path / "cache")
     try:
         assert runtime.demo is True
+        assert runtime.cache_dir == tmp_path / "cache" / "demo"
+        assert not leftover.exists()  # an earlier demo's store is not kept
         assert runtime.settings.jira.url == runtime.simulator.url
         assert "token" not in runtime.public_settings()["jira"]
         assert not (tmp_path / "missing.json").exists()
