@@ -1,0 +1,74 @@
+"""create_app wiring, through Flask's test client (no browser): layout, routes, token."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+
+from callbacks.app_factory import create_app
+from data.simulator.demo_settings import DEMO_TOKEN
+from ui import ids
+
+
+def route(client, pathname: str, period_days: int = 90) -> str:
+    body = {
+        "output": f"{ids.PAGE_CONTENT}.children",
+        "outputs": {"id": ids.PAGE_CONTENT, "property": "children"},
+        "inputs": [{"id": ids.URL, "property": "pathname", "value": pathname},
+                   {"id": ids.PERIOD_STORE, "property": "data",
+                    "value": {"period_days": period_days, "start": None, "end": None}},
+                   {"id": ids.DATA_VERSION, "property": "data", "value": 1}],
+        "changedPropIds": [f"{ids.URL}.pathname"],
+        "state": [{"id": ids.SETTINGS_JIRA_META, "property": "data", "value": None}],
+    }
+    answer = client.post("/_dash-update-component", data=json.dumps(body),
+                         content_type="application/json")
+    assert answer.status_code == 200
+    return answer.get_data(as_text=True)
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("app")
+    dashboard = create_app(tmp / "settings.json", cache_dir=tmp / "cache")
+    for thread in threading.enumerate():  # the start-up fetch and warm-up
+        if thread.name == "dashboard-start-up":
+            thread.join(timeout=120)
+    yield dashboard
+    dashboard.server.config["DASHBOARD_RUNTIME"].close()
+
+
+def test_demo_start_fills_the_cache_and_every_page(app):
+    runtime = app.server.config["DASHBOARD_RUNTIME"]
+    assert runtime.demo is True
+    assert runtime.stored() is not None  # fetched at start, before any browser asked
+    client = app.server.test_client()
+    dora_page = route(client, "/")
+    assert ids.DORA_DEPLOYMENTS_TIMELINE in dora_page
+    assert "No data yet" not in dora_page
+    assert ids.FLOW_CUMULATIVE_FLOW in route(client, "/flow")
+    assert ids.FORECAST_ITEMS_INPUT in route(client, "/forecast")
+    assert ids.SETTINGS_SAVE_BUTTON in route(client, "/settings")
+
+
+def test_the_demo_token_is_in_no_page_or_layout(app):
+    client = app.server.test_client()
+    bodies = [client.get("/").get_data(as_text=True),
+              client.get("/_dash-layout").get_data(as_text=True),
+              *(route(client, path) for path in ("/", "/flow", "/forecast", "/settings"))]
+    assert all(DEMO_TOKEN not in body for body in bodies)
+    assert "Demo data" in bodies[1]
+
+
+def test_a_page_that_fails_shows_one_sentence_not_a_500(app, monkeypatch):
+    runtime = app.server.config["DASHBOARD_RUNTIME"]
+
+    def broken(_window):
+        raise RuntimeError("boom: internal detail")
+
+    monkeypatch.setattr(runtime, "page_data", broken)
+    page = route(app.server.test_client(), "/", period_days=33)
+    assert "Something unexpected went wrong" in page
+    assert "boom" not in page
