@@ -111,22 +111,31 @@ def test_three_processes_fetching_at_once_share_one_budget(
 # --- the dashboard under gunicorn + Celery -------------------------------------------------
 
 
+def _wait_for_start_up_fetch(stack: Stack) -> None:
+    """Every process fills an empty cache at start (one of them fetches): let it end."""
+    settings = load_settings(stack.settings_path)
+    wait_for(lambda: service.load_cached(settings, cache_dir=stack.cache_dir) is not None
+             and _flight_status(stack).state == "done", "start-up fetch", stack.worker)
+
+
 def test_three_users_fetching_at_once_cause_one_fetch_with_single_process_numbers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with team_stack(tmp_path / "team", anchor=ANCHOR, server_limit=(20, 2.0),
                     issue_count=600) as stack:
+        _wait_for_start_up_fetch(stack)
+        stack.simulator.reset_stats()
         users = [DashClient(stack.web_url, clicks=n) for n in (1, 2, 3)]
-        results = _fetch_all(users)
+        results = _fetch_all(users, full=True)
         stats = stack.simulator.stats
         assert [result.get("ok") for result in results] == [True, True, True], results
-        full = [r["summary"] for r in results if r["mode"] == "full"]
-        assert len(full) == 1, results  # one leader; the others read what it stored
         for path in ("/", "/_dash-layout", "/_dash-dependencies"):  # token stays server-side
             assert "demo-token" not in requests.get(stack.web_url + path, timeout=30).text
         assert "demo-token" not in str(results)
+        full = [r["summary"] for r in results if r["mode"] == "full"]
+        assert len(full) == 1, results  # one leader; the others read what it stored
         leader_requests = int(re.search(r"(\d+) requests?\)", full[0]).group(1))
-        assert stats.requests == leader_requests
+        assert stats.requests == leader_requests, results
         assert stats.rate_limited == 0
         team_numbers = _report(stack.settings_path, stack.cache_dir)
         # Single-process mode: no Redis, a cache of its own, the same JIRA.
@@ -140,19 +149,23 @@ def test_three_users_fetching_at_once_cause_one_fetch_with_single_process_number
 def test_killing_the_fetching_worker_keeps_the_last_good_data_and_reports_the_failure(
     tmp_path: Path,
 ) -> None:
-    with team_stack(tmp_path, anchor=ANCHOR, server_limit=(6, 1.0), issue_count=600,
+    with team_stack(tmp_path, anchor=ANCHOR, server_limit=(4, 1.0), issue_count=1000,
                     extra_env={"FETCH_LOCK_SECONDS": "2"}) as stack:
-        assert DashClient(stack.web_url).fetch()["ok"]
+        _wait_for_start_up_fetch(stack)
         good = _report(stack.settings_path, stack.cache_dir)
         good_version = service.load_cached(load_settings(stack.settings_path),
                                            cache_dir=stack.cache_dir).store_version
         first, second = DashClient(stack.web_url, clicks=2), DashClient(stack.web_url, clicks=3)
         first.start_fetch(full=True)
-        wait_for(lambda: _flight_status(stack).fetched > 0, "leader progress", stack.worker)
+        def leading() -> bool:  # the first user's flight is under way (not the start-up one)
+            status = _flight_status(stack)
+            return status.state == "running" and status.fetched > 0
+
+        wait_for(leading, "leader progress", stack.worker)
         follower = second.start_fetch(full=True)  # waits on the same flight
         time.sleep(0.5)
         leader = _flight_status(stack).leader
-        assert leader is not None
+        assert leader is not None, _flight_status(stack)
         os.kill(int(leader.rpartition(":")[2]), signal.SIGKILL)  # the pool process fetching
 
         deadline = time.monotonic() + 60
@@ -160,14 +173,14 @@ def test_killing_the_fetching_worker_keeps_the_last_good_data_and_reports_the_fa
         while outcome is None and time.monotonic() < deadline:
             outcome = second.poll(follower, full=True)
             time.sleep(0.2)
-        assert outcome is not None
+        assert outcome is not None, "the follower's fetch never answered"
         assert outcome["ok"] is False
         assert outcome["error"] == ABANDONED_MESSAGE
         assert _flight_status(stack).state == "abandoned"
         # The last good data is still what every page is computed from.
         stored = service.load_cached(load_settings(stack.settings_path),
                                      cache_dir=stack.cache_dir)
-        assert stored is not None
+        assert stored is not None, "the last good data is gone"
         assert stored.store_version == good_version
         assert _report(stack.settings_path, stack.cache_dir) == good
         # The worker replaced its pool process: the next fetch works again.
