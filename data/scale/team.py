@@ -7,6 +7,9 @@ environment itself, so single-process mode and team mode share one code path:
   JIRA client then builds its own in-process ``TokenBucket``).
 - ``single_flight()``: ``RedisSingleFlight`` in team mode, else ``LocalSingleFlight``
   (every caller leads; the issue store's file lock serializes them).
+- ``fetch_status(key)``: the shared view of a store key's latest fetch in team mode
+  (``abandoned`` when its worker died), else None. A page can show it to the user
+  whose own background job vanished with the worker.
 """
 
 from __future__ import annotations
@@ -18,7 +21,12 @@ from configuration.errors import ConfigError
 from configuration.settings import JiraSettings
 from data.scale.connection import connect, redis_url
 from data.scale.redis_bucket import RedisTokenBucket
-from data.scale.single_flight import LocalSingleFlight, RedisSingleFlight, SingleFlight
+from data.scale.single_flight import (
+    FlightStatus,
+    LocalSingleFlight,
+    RedisSingleFlight,
+    SingleFlight,
+)
 
 LOCK_SECONDS_VARIABLE = "FETCH_LOCK_SECONDS"
 DEFAULT_LOCK_SECONDS = 30.0
@@ -55,3 +63,9 @@ def single_flight(env: Mapping[str, str] | None = None) -> SingleFlight:
     if timeout <= 0:
         raise ConfigError("must be a number of seconds.", key=LOCK_SECONDS_VARIABLE)
     return RedisSingleFlight(connect(url), lock_timeout=timeout)
+
+
+def fetch_status(key: str, env: Mapping[str, str] | None = None) -> FlightStatus | None:
+    """The latest fetch of store ``key`` as every process sees it; None without Redis."""
+    url = redis_url(env)
+    return RedisSingleFlight(connect(url)).status(key) if url else None

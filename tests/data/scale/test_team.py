@@ -10,7 +10,7 @@ from data.scale import connection
 from data.scale.connection import UNREACHABLE_MESSAGE
 from data.scale.redis_bucket import RedisTokenBucket
 from data.scale.single_flight import LocalSingleFlight, RedisSingleFlight
-from data.scale.team import shared_limiter, single_flight, team_mode
+from data.scale.team import fetch_status, shared_limiter, single_flight, team_mode
 
 
 @pytest.mark.parametrize(
@@ -25,6 +25,7 @@ def test_redis_url_is_read_from_the_environment(env: dict[str, str], expected: s
 def test_single_process_mode_uses_local_parts() -> None:
     assert shared_limiter(JiraSettings(), env={}) is None
     assert isinstance(single_flight(env={}), LocalSingleFlight)
+    assert fetch_status("k", env={}) is None
 
 
 @pytest.mark.redis
@@ -39,6 +40,8 @@ def test_team_mode_uses_redis_parts_that_work(redis_url: str) -> None:
     assert isinstance(flights, RedisSingleFlight)
     assert flights.lock_timeout == 30.0
     assert flights.run("k", lambda progress: 42, lambda: 0) == 42
+    assert fetch_status("k", env).state == "done"
+    assert fetch_status("never-fetched", env).state == "idle"
     quick = single_flight({**env, "FETCH_LOCK_SECONDS": "2.5"})
     assert isinstance(quick, RedisSingleFlight)
     assert quick.lock_timeout == 2.5
