@@ -7,7 +7,9 @@ Terms:
   the *leader* and runs ``lead(progress)``; every process that asks while the lock is
   held is a *follower*: it never calls JIRA, it mirrors the leader's progress and,
   when the leader succeeded, calls ``follow()`` (typically: read the shared store).
-  A leader's failure is raised again, as the same error type, in every follower.
+  A leader's failure is raised again, as the same error type, in every follower,
+  except a cancellation: that was the leader's user's choice, so a follower then
+  takes the lock and fetches itself.
 - *progress hash*: ``jdm:flight:<key>`` with ``state`` (``running``/``done``/
   ``failed``), ``fetched``, ``expected``, ``error`` (a user-facing sentence),
   ``error_type`` and ``leader`` (``host:pid`` of the process that fetches, for
@@ -193,6 +195,8 @@ class RedisSingleFlight:
                 progress(*seen)
             if status.state == "done":
                 return status
+            if status.state == "failed" and status.error_type == JiraCancelled.__name__:
+                return None  # the leader's user gave up, not us: fetch it ourselves
             if status.state in {"failed", "abandoned"}:
                 raise rebuild_error(status)
             if status.state == "idle":  # the lock is free and no flight ever published

@@ -116,6 +116,23 @@ def test_leader_failure_is_raised_in_the_follower_with_its_type(redis_url: str) 
     assert (status.state, status.error_type) == ("failed", "JiraAuthError")
 
 
+def test_a_cancelled_leader_hands_the_fetch_to_its_follower(redis_url: str) -> None:
+    leader = Leader(fail=JiraCancelled("The fetch was cancelled."))
+    first, second = _flights(redis_url, poll_seconds=0.02), _flights(redis_url, poll_seconds=0.02)
+    lead_thread, lead_box = _in_thread(lambda: first.run(KEY, leader, lambda: "unused"))
+    assert leader.reported.wait(timeout=10)
+    follow_thread, follow_box = _in_thread(
+        lambda: second.run(KEY, lambda progress: "fetched by the follower", lambda: "unused")
+    )
+    time.sleep(0.1)
+    leader.release.set()
+    lead_thread.join(timeout=10)
+    follow_thread.join(timeout=10)
+    assert isinstance(lead_box["error"], JiraCancelled)
+    assert follow_box == {"value": "fetched by the follower"}
+    assert first.status(KEY).state == "done"
+
+
 def test_unexpected_error_is_re_raised_and_published_without_its_text(redis_url: str) -> None:
     flights = _flights(redis_url)
 
