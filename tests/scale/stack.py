@@ -120,7 +120,11 @@ def start_web(stack: Stack, port: int, workers: int, log: Path) -> Proc:
     command = [str(BIN / "gunicorn"), "-c", str(PROJECT_ROOT / "gunicorn.conf.py"),
                "-b", f"127.0.0.1:{port}", "--workers", str(workers), "celery_app:server"]
     web = start(command, stack.env, log)
-    wait_for(lambda: _answers(f"http://127.0.0.1:{port}/"), "gunicorn", web, timeout=120)
+    try:
+        wait_for(lambda: _answers(f"http://127.0.0.1:{port}/"), "gunicorn", web, timeout=120)
+    except BaseException:
+        web.stop()  # never leave a half-started server behind
+        raise
     return web
 
 
@@ -129,7 +133,11 @@ def start_worker(stack: Stack, concurrency: int, log: Path) -> Proc:
                f"--concurrency={concurrency}", "--without-gossip", "--without-mingle",
                "-n", f"test-{os.getpid()}@%h"]
     worker = start(command, stack.env, log)
-    wait_for(lambda: " ready." in worker.text(), "celery worker", worker, timeout=120)
+    try:
+        wait_for(lambda: " ready." in worker.text(), "celery worker", worker, timeout=120)
+    except BaseException:
+        worker.stop()
+        raise
     return worker
 
 
