@@ -79,6 +79,6 @@ def __getattr__(name: str) -> Any:
     url = redis_url()
     if url is None:
         raise ConfigError(
-            "REDIS_URL is not set: Celery workers are only used in team mode.", key="REDIS_URL"
+            "is not set; Celery workers are only used in team mode.", key="REDIS_URL"
         )
     return _celery_app(url)
