@@ -17,6 +17,7 @@ from pathlib import Path
 
 import dash
 from dash import dcc
+from dash.development.base_component import Component
 
 from callbacks import fetch, pages, settings, shell
 from callbacks.background import background_manager
@@ -61,7 +62,7 @@ def start_up(runtime: Runtime) -> None:
     pages.warm(runtime)
 
 
-def page_layout(runtime: Runtime):
+def page_layout(runtime: Runtime) -> list[Component]:
     return [shell_layout(default_days=runtime.settings.period_days, demo=runtime.demo,
                          problem=runtime.settings_problem),
             dcc.Store(id=ids.SETTINGS_JIRA_META)]

@@ -11,6 +11,7 @@ from typing import Any
 
 import dash
 from dash import Input, Output, State, dcc
+from dash.development.base_component import Component
 
 from callbacks.runtime import PRESET_DAYS, PageData, Runtime, Window, error_message
 from configuration.errors import DashboardError
@@ -36,7 +37,7 @@ def subtitle(window: Window, report: dict | None) -> str:
     return f"{label} · as of {fmt.timestamp(window.as_of)}{counted}"
 
 
-def render_dora(data: PageData):
+def render_dora(data: PageData) -> Component:
     items = data.items
     return dora.layout(data.report, data.previous, deployments=items.deployments,
                        lead_hours=items.changes["lead_time_hours"],
@@ -44,19 +45,19 @@ def render_dora(data: PageData):
                        benchmarks=benchmark_rows(), subtitle=subtitle(data.window, data.report))
 
 
-def render_flow(data: PageData):
+def render_flow(data: PageData) -> Component:
     completed = data.items.completed
     flow_types = dict(zip(completed["key"], completed["flow_type"], strict=True))
     return flow.layout(data.report, data.previous, subtitle=subtitle(data.window, data.report),
                        flow_types=flow_types)
 
 
-def render_forecast(data: PageData):
+def render_forecast(data: PageData) -> Component:
     return forecast.layout(items=DEFAULT_FORECAST_ITEMS, days=DEFAULT_FORECAST_DAYS,
                            subtitle=subtitle(data.window, data.report))
 
 
-def render_settings(runtime: Runtime, meta: dict | None):
+def render_settings(runtime: Runtime, meta: dict | None) -> Component:
     return settings_page.layout(runtime.public_settings(), token_saved=runtime.token_saved,
                                 meta=meta or {}, demo=runtime.demo)
 
@@ -65,7 +66,8 @@ ROUTES = {"/": render_dora, "/dora": render_dora, "/flow": render_flow,
           "/forecast": render_forecast}
 
 
-def render(runtime: Runtime, pathname: str | None, period: dict | None, meta: dict | None):
+def render(runtime: Runtime, pathname: str | None, period: dict | None,
+           meta: dict | None) -> Component:
     """The page for ``pathname`` (unknown paths show the DORA page).
 
     A failure shows one sentence on the page, never a traceback: typed errors carry

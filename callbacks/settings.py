@@ -16,6 +16,7 @@ from typing import Any
 import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, html
+from dash.development.base_component import Component
 
 from callbacks.runtime import Runtime, error_message
 from callbacks.settings_form import feedback_for, form_to_raw
@@ -55,11 +56,11 @@ def with_client(jira: JiraSettings, action: Callable[[JiraClient], Any]) -> Any:
         return action(client)
 
 
-def alert(text, color: str):
+def alert(text, color: str) -> Component:
     return dbc.Alert(text, color=color, className="py-2 mb-0")
 
 
-def test_connection(runtime: Runtime, form: Mapping[str, Any]):
+def test_connection(runtime: Runtime, form: Mapping[str, Any]) -> Component:
     try:
         info = with_client(jira_from_form(runtime, form), JiraClient.test_connection)
     except DashboardError as exc:
@@ -70,7 +71,7 @@ def test_connection(runtime: Runtime, form: Mapping[str, Any]):
                   f"{server or 'JIRA'}{kind}."], "success")
 
 
-def validate_jql(runtime: Runtime, form: Mapping[str, Any]):
+def validate_jql(runtime: Runtime, form: Mapping[str, Any]) -> Component:
     jira = jira_from_form(runtime, form)
     if not jira.jql:
         return alert("Enter a JQL query first, e.g. project = DEMO.", "warning")
@@ -130,7 +131,8 @@ def jql_problem(runtime: Runtime, jira: JiraSettings) -> str | None:
     return None
 
 
-def save(runtime: Runtime, form: Mapping[str, Any], keys: list[str]):
+def save(runtime: Runtime, form: Mapping[str, Any],
+         keys: list[str]) -> tuple[list[str], Component, bool | None]:
     """Validate (JQL by JIRA too) and save; returns (feedback per key, summary, fetch?).
 
     ``fetch?`` is None when nothing was saved.

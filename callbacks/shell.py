@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import dash
 from dash import Input, Output, State
+from dash.development.base_component import Component
 
 from callbacks.runtime import Runtime
 from ui import format as fmt
@@ -24,7 +25,8 @@ def period_from(choice: str | None, start: str | None, end: str | None,
     return {"period_days": days, "start": None, "end": None}, {"display": "none"}
 
 
-def status_for(last_sync: datetime | None, now: datetime, ttl_hours: float):
+def status_for(last_sync: datetime | None, now: datetime,
+               ttl_hours: float) -> tuple[str, Component | None]:
     """Header label and optional stale-data note for the last sync time."""
     if last_sync is None:
         return "Not synced yet", None

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from ui import format as fmt
 from ui.figures.theme import GRAPH_CONFIG
@@ -39,7 +40,7 @@ class CardData:
     points: bool = False  # the change is in percentage points (the value is a percentage)
 
 
-def tier_badge(card_key: str, tier: str | None, benchmarks: Sequence[tuple[str, str]]):
+def tier_badge(card_key: str, tier: str | None, benchmarks: Sequence[tuple[str, str]]) -> Component:
     """A coloured tier badge whose tooltip shows the benchmark table behind it."""
     badge_id = f"{card_key}-tier"
     label = tier.capitalize() if tier else "No tier"
@@ -65,7 +66,7 @@ def _delta(card: CardData):
     return html.Small(text, className=f"metric-delta {tone}")
 
 
-def metric_card(card: CardData, trend=None):
+def metric_card(card: CardData, trend=None) -> Component:
     """One headline metric, optionally with its weekly trend below it."""
     body = [
         html.Div(card.title, className="metric-title"),
@@ -84,14 +85,14 @@ def metric_card(card: CardData, trend=None):
     return dbc.Card(dbc.CardBody(body), className="metric-card h-100", id=f"{card.key}-card")
 
 
-def how_note(text: str):
+def how_note(text: str) -> Component:
     """The one-line "how this is computed" note under a chart or card."""
     return html.Div([html.Span("How this is computed: ", className="fw-semibold"), text],
                     className="how-note")
 
 
 def empty_state(message: str, *, action_href: str | None = "/settings",
-                action_label: str = "Open Settings", element_id: str | None = None):
+                action_label: str = "Open Settings", element_id: str | None = None) -> Component:
     """Why there is nothing to draw, and where to fix it (never an empty axis)."""
     children = [html.Div("∅", className="empty-icon"), html.Div(message, className="empty-text")]
     if action_href:
@@ -100,7 +101,7 @@ def empty_state(message: str, *, action_href: str | None = "/settings",
     return html.Div(children, className="empty-state", **kwargs)
 
 
-def graph(element_id: str, figure: go.Figure):
+def graph(element_id: str, figure: go.Figure) -> Component:
     # An explicit height: a responsive graph drawn while hidden (behind the loading
     # spinner) would otherwise measure its container as 0 px high and stay collapsed.
     height = figure.layout.height or 300
@@ -110,7 +111,7 @@ def graph(element_id: str, figure: go.Figure):
 
 def chart_card(title: str, element_id: str, figure: go.Figure | None, note: str,
                *, empty_message: str = "Nothing to show in this period.",
-               empty_href: str | None = "/settings"):
+               empty_href: str | None = "/settings") -> Component:
     """A titled card with a figure, or an empty state when ``figure`` is None."""
     content = (graph(element_id, figure) if figure is not None else
                empty_state(empty_message, action_href=empty_href,
@@ -120,7 +121,7 @@ def chart_card(title: str, element_id: str, figure: go.Figure | None, note: str,
 
 
 def page_header(title: str, subtitle: str, download_button_id: str | None = None,
-                download_id: str | None = None):
+                download_id: str | None = None) -> Component:
     """The page's title row, with the CSV download of the items behind its numbers."""
     right = []
     if download_button_id and download_id:
@@ -131,6 +132,6 @@ def page_header(title: str, subtitle: str, download_button_id: str | None = None
                      html.Div(right)], className="page-header")
 
 
-def error_state(message: str):
+def error_state(message: str) -> Component:
     """A page-level failure in one sentence (the details are in the logs)."""
     return dbc.Alert(message, color="danger", className="mt-3 page-error")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from ui import ids
 
@@ -20,14 +21,14 @@ PRESETS = (7, 30, 90, 180)
 CUSTOM = "custom"
 
 
-def period_options(default_days: int):
+def period_options(default_days: int) -> list[dict[str, str]]:
     options = [{"label": f"Last {d} days", "value": str(d)} for d in PRESETS]
     if default_days not in PRESETS:
         options.insert(0, {"label": f"Last {default_days} days", "value": str(default_days)})
     return [*options, {"label": "Custom range…", "value": CUSTOM}]
 
 
-def demo_badge(demo: bool):
+def demo_badge(demo: bool) -> Component:
     style = {} if demo else {"display": "none"}
     return dcc.Link(dbc.Badge("Demo data · connect your JIRA", color="warning",
                               text_color="dark", pill=True, className="demo-badge"),
@@ -36,7 +37,7 @@ def demo_badge(demo: bool):
                           "connect yours.")
 
 
-def navbar(demo: bool):
+def navbar(demo: bool) -> Component:
     links = [dbc.NavItem(dbc.NavLink(label, href=href, id=element_id, active="exact"))
              for label, href, element_id in PAGES]
     return dbc.Navbar(dbc.Container([
@@ -48,7 +49,7 @@ def navbar(demo: bool):
     ], fluid=True), color="primary", dark=True, className="app-navbar")
 
 
-def settings_problem_alert(problem: str | None):
+def settings_problem_alert(problem: str | None) -> Component | None:
     """Why the settings file was not used, and where to fix it."""
     if not problem:
         return None
@@ -57,7 +58,7 @@ def settings_problem_alert(problem: str | None):
                      color="danger", className="mt-2 settings-problem")
 
 
-def toolbar(default_days: int, problem: str | None = None):
+def toolbar(default_days: int, problem: str | None = None) -> Component:
     """Period selector, last sync time, refresh controls and the fetch progress."""
     return dbc.Container([
         html.Div([
@@ -92,7 +93,7 @@ def toolbar(default_days: int, problem: str | None = None):
     ], fluid=True, className="app-toolbar")
 
 
-def layout(*, default_days: int, demo: bool, problem: str | None = None):
+def layout(*, default_days: int, demo: bool, problem: str | None = None) -> Component:
     """The whole shell: navigation, toolbar, shared stores and the page container."""
     return html.Div([
         dcc.Location(id=ids.URL, refresh=False),
@@ -123,7 +124,7 @@ def keep_note(data_age: str | None) -> str:
     return f" The pages keep showing the last good data, synced {data_age} ago."
 
 
-def fetch_alert(result: dict, *, data_age: str | None):
+def fetch_alert(result: dict, *, data_age: str | None) -> Component | None:
     """The outcome of a fetch: a short success note, or the failure in one sentence."""
     if result.get("ok"):
         if result.get("mode") == "cached":
@@ -135,7 +136,8 @@ def fetch_alert(result: dict, *, data_age: str | None):
                      color="danger", dismissable=True, className="fetch-alert mt-2")
 
 
-def sync_status(last_sync_text: str, age_text: str | None, *, stale: bool):
+def sync_status(last_sync_text: str, age_text: str | None, *,
+                stale: bool) -> tuple[str, Component | None]:
     """``Last sync: ...`` for the header, and a note when the data is getting old."""
     label = f"Last sync: {last_sync_text}" + (f" ({age_text} ago)" if age_text else "")
     note = (dbc.Alert(f"Showing data synced {age_text} ago; use Refresh to update it.",
@@ -144,6 +146,6 @@ def sync_status(last_sync_text: str, age_text: str | None, *, stale: bool):
     return label, note
 
 
-def cancelled_alert(data_age: str | None):
+def cancelled_alert(data_age: str | None) -> Component:
     return dbc.Alert(["Fetch cancelled.", keep_note(data_age)], color="secondary",
                      dismissable=True, className="fetch-alert mt-2")

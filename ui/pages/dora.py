@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
+from dash.development.base_component import Component
 
 from ui import format as fmt
 from ui import ids
@@ -116,7 +117,7 @@ def _trend(report, trend: Trend):
                                        unit=trend.unit, color=trend.color))
 
 
-def card_row(report, previous, benchmarks: Benchmarks):
+def card_row(report, previous, benchmarks: Benchmarks) -> Component:
     """The four cards, each with its weekly trend."""
     cols = []
     for card, trend in zip(_cards(report, previous, benchmarks), TRENDS, strict=True):
@@ -138,7 +139,7 @@ def _distribution(values: pd.Series | None, graph_id: str, title: str, node: Map
 
 
 def layout(report, previous, *, deployments: pd.DataFrame, lead_hours: pd.Series | None,
-           restore_hours: pd.Series | None, benchmarks: Benchmarks, subtitle: str):
+           restore_hours: pd.Series | None, benchmarks: Benchmarks, subtitle: str) -> Component:
     """The whole DORA page for one period."""
     timeline = None if deployments.empty else deployments_timeline(deployments)
     lt = rv.section(report, "dora", "lead_time_for_changes")

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 import dash_bootstrap_components as dbc
 from dash import html
+from dash.development.base_component import Component
 
 from ui import format as fmt
 from ui import ids
@@ -80,7 +81,7 @@ def _top_statuses(by_status: Mapping[str, int]) -> str:
     return ", ".join(f"{name} {count}" for name, count in ranked)
 
 
-def card_row(report, previous):
+def card_row(report, previous) -> Component:
     cols = [dbc.Col(metric_card(card), className="mb-3 flow-card-col")
             for card in _cards(report, previous)]
     return dbc.Row(cols, id=ids.FLOW_CARDS, className="row-cols-lg-5 row-cols-md-3 row-cols-1")
@@ -128,7 +129,7 @@ def _cfd(report):
 
 
 def layout(report, previous, *, subtitle: str,
-           flow_types: Mapping[str, str] | None = None):
+           flow_types: Mapping[str, str] | None = None) -> Component:
     """The whole Flow page for one period (``flow_types``: issue key -> flow type)."""
     def col(child, lg):
         return dbc.Col(child, lg=lg, className="mb-3")

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 import dash_bootstrap_components as dbc
 from dash import html
+from dash.development.base_component import Component
 
 from ui import format as fmt
 from ui import ids
@@ -25,7 +26,7 @@ NO_THROUGHPUT = ("No flow item was completed in this period, so there is no thro
 SENTENCE_CONFIDENCES = (0.5, 0.85, 0.95)
 
 
-def controls(items: int, days: int):
+def controls(items: int, days: int) -> Component:
     """The inputs: how many items to finish, and how far ahead to look."""
     def field(label, element_id, value, suffix):
         return dbc.Col(dbc.InputGroup([
@@ -38,7 +39,7 @@ def controls(items: int, days: int):
                    className="forecast-controls mb-3")
 
 
-def layout(*, items: int, days: int, subtitle: str):
+def layout(*, items: int, days: int, subtitle: str) -> Component:
     """The page shell; :func:`results` fills ``FORECAST_RESULTS`` from a callback."""
     return html.Div([
         page_header("Forecast", subtitle, ids.FORECAST_DOWNLOAD_BUTTON, ids.FORECAST_DOWNLOAD),
@@ -64,7 +65,7 @@ def sentences(as_of: datetime, days: int, items: int, how_many: Mapping[float, i
 
 
 def results(*, as_of: datetime, days: int, items: int, how_many: Mapping[float, int],
-            when: Mapping[float, datetime | None], completed: int, sample_days: int):
+            when: Mapping[float, datetime | None], completed: int, sample_days: int) -> Component:
     """Sentences and the two confidence curves, or an empty state without throughput."""
     if completed == 0:
         return empty_state(NO_THROUGHPUT, element_id=f"{ids.FORECAST_RESULTS}-empty")

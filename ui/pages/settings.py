@@ -15,6 +15,7 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from ui import ids
 
@@ -53,7 +54,8 @@ def _values_text(key: str, value: Sequence[str] | None, placeholder: str):
                      placeholder=placeholder)
 
 
-def field_options(fields: Iterable[Mapping[str, Any]], current: Iterable[str | None] = ()):
+def field_options(fields: Iterable[Mapping[str, Any]],
+                  current: Iterable[str | None] = ()) -> list[dict[str, str]]:
     """Dropdown options ``"Name (id)"`` for JIRA's fields; unknown current ids kept."""
     options = [{"label": f"{f.get('name')} ({f.get('id')})", "value": str(f.get("id"))}
                for f in sorted(fields, key=lambda f: str(f.get("name")).casefold())]
@@ -70,7 +72,8 @@ def _field(key: str, raw, meta):
         placeholder="Not used", className="settings-dropdown")
 
 
-def status_options(statuses: Iterable[Mapping[str, Any]], current: Iterable[str] = ()):
+def status_options(statuses: Iterable[Mapping[str, Any]],
+                   current: Iterable[str] = ()) -> list[dict[str, str]]:
     """Statuses grouped by category (to do, in progress, done), labelled with it."""
     order = {"new": 0, "indeterminate": 1, "done": 2}
     ranked = sorted(statuses, key=lambda s: (order.get(s.get("category"), 3),
@@ -112,7 +115,7 @@ def _card(title: str, children, subtitle: str = ""):
     return dbc.Card([dbc.CardHeader(header), dbc.CardBody(children)], className="mb-3")
 
 
-def connection_card(raw, token_saved: bool):
+def connection_card(raw, token_saved: bool) -> Component:
     jira = raw.get("jira", {})
     token_note = ("A token is saved. Leave empty to keep it." if token_saved
                   else "No token saved yet.")
@@ -146,7 +149,7 @@ def connection_card(raw, token_saved: bool):
     ], prevent_default_on_submit=True), "how the dashboard reaches your JIRA")
 
 
-def query_card(raw):
+def query_card(raw) -> Component:
     return _card("Issues to analyse", [
         _row("JQL", "jira.jql", dbc.Textarea(id=ids.SETTINGS_INPUTS["jira.jql"], rows=3,
                                              value=_get(raw, "jira.jql") or "",
@@ -158,7 +161,7 @@ def query_card(raw):
     ], "JIRA checks the query and counts the matching issues")
 
 
-def workflow_card(raw, meta):
+def workflow_card(raw, meta) -> Component:
     return _card("Workflow", [
         _row("Active statuses (work is being done)", "workflow.active_statuses",
              _statuses("workflow.active_statuses", raw, meta)),
@@ -170,7 +173,7 @@ def workflow_card(raw, meta):
     ], "statuses grouped by JIRA's category")
 
 
-def flow_types_card(raw, meta):
+def flow_types_card(raw, meta) -> Component:
     flow = raw.get("flow_types") or {}
     rows = [_row(label, f"flow_types.{name}", _types(f"flow_types.{name}", raw, meta,
                                                      flow.get(name, ())))
@@ -180,7 +183,7 @@ def flow_types_card(raw, meta):
                  "which JIRA issue types are which flow item")
 
 
-def dora_card(raw, meta):
+def dora_card(raw, meta) -> Component:
     dep = "dora.deployments."
     inc = "dora.incidents."
     return _card("DORA sources", [
@@ -228,7 +231,7 @@ def dora_card(raw, meta):
 
 
 def layout(raw: Mapping[str, Any], *, token_saved: bool, meta: Mapping[str, Any],
-           demo: bool, meta_note: str = ""):
+           demo: bool, meta_note: str = "") -> Component:
     """The whole Settings page for the settings ``raw`` (a dict without the token)."""
     intro = (dbc.Alert(["You are looking at demo data from a simulated JIRA. Enter your JIRA's "
                         "URL, credentials and query below, then Save to connect."],
