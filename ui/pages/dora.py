@@ -27,6 +27,7 @@ from ui.figures import distributions, trends
 from ui.figures.theme import BAD, GOOD, PRIMARY, WARN
 from ui.figures.timelines import deployments_timeline
 from ui.notes import how
+from ui.report_view import Report
 
 NO_DEPLOYMENTS = "No deployments in this period: set the deployment source in Settings."
 NO_CHANGES = ("No change was deployed in this period: link changes to deployments through "
@@ -117,7 +118,7 @@ def _trend(report, trend: Trend):
                                        unit=trend.unit, color=trend.color))
 
 
-def card_row(report, previous, benchmarks: Benchmarks) -> Component:
+def card_row(report: Report, previous: Report | None, benchmarks: Benchmarks) -> Component:
     """The four cards, each with its weekly trend."""
     cols = []
     for card, trend in zip(_cards(report, previous, benchmarks), TRENDS, strict=True):
@@ -138,7 +139,8 @@ def _distribution(values: pd.Series | None, graph_id: str, title: str, node: Map
     return chart_card(title, graph_id, figure, how(note), empty_message=empty)
 
 
-def layout(report, previous, *, deployments: pd.DataFrame, lead_hours: pd.Series | None,
+def layout(report: Report, previous: Report | None, *, deployments: pd.DataFrame,
+           lead_hours: pd.Series | None,
            restore_hours: pd.Series | None, benchmarks: Benchmarks, subtitle: str) -> Component:
     """The whole DORA page for one period."""
     timeline = None if deployments.empty else deployments_timeline(deployments)

@@ -22,6 +22,7 @@ from ui.figures import distributions, trends
 from ui.figures.theme import GOOD, PRIMARY
 from ui.figures.timelines import cumulative_flow
 from ui.notes import how
+from ui.report_view import Report
 
 NO_COMPLETED = ("No flow item was completed in this period: check the done statuses in "
                 "Settings.")
@@ -81,7 +82,7 @@ def _top_statuses(by_status: Mapping[str, int]) -> str:
     return ", ".join(f"{name} {count}" for name, count in ranked)
 
 
-def card_row(report, previous) -> Component:
+def card_row(report: Report, previous: Report | None) -> Component:
     cols = [dbc.Col(metric_card(card), className="mb-3 flow-card-col")
             for card in _cards(report, previous)]
     return dbc.Row(cols, id=ids.FLOW_CARDS, className="row-cols-lg-5 row-cols-md-3 row-cols-1")
@@ -128,7 +129,7 @@ def _cfd(report):
     return None if frame.empty else cumulative_flow(frame, states)
 
 
-def layout(report, previous, *, subtitle: str,
+def layout(report: Report, previous: Report | None, *, subtitle: str,
            flow_types: Mapping[str, str] | None = None) -> Component:
     """The whole Flow page for one period (``flow_types``: issue key -> flow type)."""
     def col(child, lg):

@@ -19,6 +19,7 @@ from dash.development.base_component import Component
 
 from ui import ids
 
+Raw = Mapping[str, Any]
 CATEGORY_LABELS = {"new": "To do", "indeterminate": "In progress", "done": "Done"}
 # Which JIRA status category pre-selects which list when the list is not set.
 LIST_CATEGORY = {"workflow.active_statuses": "indeterminate", "workflow.done_statuses": "done"}
@@ -115,7 +116,7 @@ def _card(title: str, children, subtitle: str = ""):
     return dbc.Card([dbc.CardHeader(header), dbc.CardBody(children)], className="mb-3")
 
 
-def connection_card(raw, token_saved: bool) -> Component:
+def connection_card(raw: Raw, token_saved: bool) -> Component:
     jira = raw.get("jira", {})
     token_note = ("A token is saved. Leave empty to keep it." if token_saved
                   else "No token saved yet.")
@@ -149,7 +150,7 @@ def connection_card(raw, token_saved: bool) -> Component:
     ], prevent_default_on_submit=True), "how the dashboard reaches your JIRA")
 
 
-def query_card(raw) -> Component:
+def query_card(raw: Raw) -> Component:
     return _card("Issues to analyse", [
         _row("JQL", "jira.jql", dbc.Textarea(id=ids.SETTINGS_INPUTS["jira.jql"], rows=3,
                                              value=_get(raw, "jira.jql") or "",
@@ -161,7 +162,7 @@ def query_card(raw) -> Component:
     ], "JIRA checks the query and counts the matching issues")
 
 
-def workflow_card(raw, meta) -> Component:
+def workflow_card(raw: Raw, meta: Raw) -> Component:
     return _card("Workflow", [
         _row("Active statuses (work is being done)", "workflow.active_statuses",
              _statuses("workflow.active_statuses", raw, meta)),
@@ -173,7 +174,7 @@ def workflow_card(raw, meta) -> Component:
     ], "statuses grouped by JIRA's category")
 
 
-def flow_types_card(raw, meta) -> Component:
+def flow_types_card(raw: Raw, meta: Raw) -> Component:
     flow = raw.get("flow_types") or {}
     rows = [_row(label, f"flow_types.{name}", _types(f"flow_types.{name}", raw, meta,
                                                      flow.get(name, ())))
@@ -183,7 +184,7 @@ def flow_types_card(raw, meta) -> Component:
                  "which JIRA issue types are which flow item")
 
 
-def dora_card(raw, meta) -> Component:
+def dora_card(raw: Raw, meta: Raw) -> Component:
     dep = "dora.deployments."
     inc = "dora.incidents."
     return _card("DORA sources", [
