@@ -28,9 +28,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
+from configuration.access import decide_access
 from configuration.errors import ConfigError, DashboardError
-from configuration.logging_config import setup_logging
-from configuration.paths import DEFAULT_SETTINGS_PATH, LOG_DIR
+from configuration.logging_config import FILES_ONLY, setup_logging
+from configuration.paths import DEFAULT_SETTINGS_PATH, LOG_DIR, cache_dir
 from configuration.settings import Settings
 from configuration.settings_file import load_settings
 from configuration.validation import MAX_PERIOD_DAYS
@@ -80,6 +81,8 @@ def build_parser() -> Parser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=_bounded_int(0, 65535), default=8050)
     serve.add_argument("--debug", action="store_true", help="Dash debug mode with reloader")
+    serve.add_argument("--behind-auth-proxy", action="store_true",
+                       help="a proxy in front authenticates users (for a non-loopback --host)")
     fetch = commands.add_parser("fetch", help="sync JIRA into the cache")
     fetch.add_argument("--full", action="store_true", help="refetch everything")
     metrics = commands.add_parser("metrics", help="print the metrics as JSON")
@@ -133,33 +136,16 @@ class ProgressBar:
             self.stream.write("\n")
 
 
-def _optional(module: str) -> Any:
-    """Import a module built in a later step, or None when it does not exist yet.
-
-    Imported lazily so that ``app.py`` runs before those modules exist, and so that
-    the CLI commands do not pay for importing Dash.
-    """
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as err:
-        if err.name is not None and module.startswith(err.name):
-            return None
-        raise
-
-
-def _service_function(name: str) -> Any:
-    service = _optional("data.service")
-    if service is None or not hasattr(service, name):
-        raise RuntimeError(f"data.service.{name} is not available in this version")
-    return getattr(service, name)
+def _service() -> Any:
+    """``data.service``, imported on use so that ``--help`` and usage errors stay fast."""
+    return importlib.import_module("data.service")
 
 
 def run_fetch(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    fetch_command = _service_function("fetch_command")
     bar = ProgressBar()
     try:
-        summary = fetch_command(settings, args.full, bar)
+        summary = _service().fetch_command(settings, args.full, bar)
     finally:
         bar.finish()
     print(summary)
@@ -170,33 +156,26 @@ def run_metrics(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.issues is not None and not args.issues.is_file():
         raise ConfigError(f"The issues file {args.issues} does not exist.")
-    metrics_command = _service_function("metrics_command")
     as_of = args.as_of or datetime.now(UTC)
-    result = metrics_command(settings, args.issues, as_of, args.days or settings.period_days)
+    days = args.days or settings.period_days
+    result = _service().metrics_command(settings, args.issues, as_of, days)
     print(json.dumps(result))
     return 0
 
 
-def _placeholder_app() -> Any:
-    """A one-page Dash app saying the server runs, until the real dashboard exists."""
-    dash = importlib.import_module("dash")
-    html = dash.html
-    app = dash.Dash(__name__, title="JIRA delivery metrics")
-    app.layout = html.Main([
-        html.H1("JIRA delivery metrics"),
-        html.P("The app is running. The dashboard pages are not installed yet.", id="status"),
-    ])
-    return app
-
-
 def run_serve(args: argparse.Namespace) -> int:
+    # Refuse an exposed address without access control before anything starts.
+    policy = decide_access(args.host, os.environ, behind_auth_proxy=args.behind_auth_proxy)
     settings_path = args.settings or DEFAULT_SETTINGS_PATH
     try:
         load_settings(settings_path)  # registers the token for redaction; reports problems
     except ConfigError as err:
         log.warning("The settings are invalid; fix them in the dashboard: %s", err)
-    factory = _optional("callbacks.app_factory")
-    app = _placeholder_app() if factory is None else factory.create_app(settings_path)
+    access = importlib.import_module("callbacks.access")
+    background = importlib.import_module("callbacks.background")
+    factory = importlib.import_module("callbacks.app_factory")
+    app = factory.create_app(settings_path, cache_dir=cache_dir())
+    access.protect(app, policy, manager=background.background_manager(cache_dir()))
     app.run(host=args.host, port=args.port, debug=args.debug)
     return 0
 
@@ -224,16 +203,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return HANDLERS[args.command](args)
     except (DashboardError, OSError, ValueError) as err:
-        log.error("%s failed: %s", args.command, err, exc_info=True)
+        log.error("%s failed: %s", args.command, err, exc_info=True, extra=FILES_ONLY)
         print(f"error: {_one_line(err)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
     except Exception as err:  # a bug: keep the traceback in the log, not on the screen
-        log.exception("%s crashed", args.command)
+        log.exception("%s crashed", args.command, extra=FILES_ONLY)
         print(f"unexpected error ({type(err).__name__}): {_one_line(err)}; details in "
               f"{log_dir / 'errors.log'}", file=sys.stderr)
         return EXIT_UNEXPECTED
+
+
+def __getattr__(name: str) -> Any:
+    """``app:server`` for WSGI servers (gunicorn): the Flask server of the dashboard.
+
+    Built on first access only, so that the command line never pays for it.
+    """
+    if name == "server":
+        return importlib.import_module("celery_app").server
+    raise AttributeError(name)
 
 
 if __name__ == "__main__":

@@ -32,23 +32,16 @@ from callbacks.background import background_manager
 from callbacks.background import celery_app as _celery_app
 from configuration.access import decide_access
 from configuration.errors import ConfigError
-from configuration.paths import CACHE_DIR, DEFAULT_SETTINGS_PATH
+from configuration.paths import DEFAULT_SETTINGS_PATH, cache_dir
 from data.scale.connection import redis_url
 
 SETTINGS_VARIABLE = "DASHBOARD_SETTINGS"
-CACHE_DIR_VARIABLE = "DASHBOARD_CACHE_DIR"
 
 
 def settings_path(env: Mapping[str, str] | None = None) -> Path:
     """The settings file the web and worker processes share."""
     env = os.environ if env is None else env
     return Path(env.get(SETTINGS_VARIABLE) or DEFAULT_SETTINGS_PATH)
-
-
-def cache_dir(env: Mapping[str, str] | None = None) -> Path:
-    """The cache directory (issue store, results) every process reads and writes."""
-    env = os.environ if env is None else env
-    return Path(env.get(CACHE_DIR_VARIABLE) or CACHE_DIR)
 
 
 def build_dash_app(env: Mapping[str, str] | None = None) -> Any:

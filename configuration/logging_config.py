@@ -150,9 +150,18 @@ def _file_handler(path: Path, level: int, max_bytes: int, backups: int) -> loggi
     return handler
 
 
+FILES_ONLY = {"files_only": True}  # ``extra=`` for records the console must not show
+
+
+def _not_files_only(record: logging.LogRecord) -> bool:
+    return not getattr(record, "files_only", False)
+
+
 def _console_handler(level: int | str) -> logging.Handler:
     handler = logging.StreamHandler(sys.stderr)
     handler.setLevel(level)
+    # The CLI prints its own one-line error; the traceback belongs in the files only.
+    handler.addFilter(_not_files_only)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     return handler
 

@@ -80,12 +80,14 @@ def load_frames(
                 progress=report, cancel=cancel,
             )
 
-        # A follower runs the same sync after the leader finished: the store is then
-        # fresh and covers the fields, so it returns "cached" with zero requests.
+        def follow() -> SyncResult:
+            # The leader has just synced this key: read its store instead of syncing
+            # again (a forced or refreshing sync would otherwise repeat the fetch).
+            cached = load_cached(settings, cache_dir=cache_dir)
+            return cached if cached is not None else lead(progress)
+
         runner = flight or single_flight()
-        synced = runner.run(
-            store.key, lead, lambda: lead(progress), progress=progress, cancel=cancel
-        )
+        synced = runner.run(store.key, lead, follow, progress=progress, cancel=cancel)
     if synced.mode != "cached":
         prune_stale_stores(store.root, keep=store.key, now=synced.metadata.last_sync_at)
     return synced

@@ -279,3 +279,23 @@ def test_an_issues_file_that_is_not_json_exits_2(tmp_path):
     result = run_cli("metrics", "--settings", str(settings), "--issues", str(issues_file),
                      tmp_path=tmp_path)
     assert assert_one_line_error(result).startswith("error: ")
+
+
+def test_serve_refuses_an_exposed_address_without_access_control(tmp_path):
+    result = run_cli("--host", "0.0.0.0", "--port", str(free_port()), "--settings",
+                     str(tmp_path / "settings.json"), tmp_path=tmp_path)
+    line = assert_one_line_error(result)
+    assert "DASH_USERS" in line
+
+
+def test_app_exposes_the_dashboard_server_for_wsgi_servers(tmp_path):
+    code = ("import app, flask; assert isinstance(app.server, flask.Flask); "
+            "print(app.server.name)")
+    env = {k: v for k, v in os.environ.items() if k not in ("JIRA_API_TOKEN", "REDIS_URL")}
+    env.update(DASHBOARD_LOG_DIR=str(tmp_path / "logs"),
+               DASHBOARD_SETTINGS=str(tmp_path / "settings.json"),
+               DASHBOARD_CACHE_DIR=str(tmp_path / "cache"))
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip()

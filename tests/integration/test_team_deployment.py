@@ -1,6 +1,6 @@
 """Issue 7, item 5: the team deployment with real parts on loopback.
 
-gunicorn (2 workers) serves ``celery_app:server``, one Celery worker runs the fetches,
+gunicorn (2 workers) serves ``app:server``, one Celery worker runs the fetches,
 a private redis-server is broker, result backend and shared state, and the JIRA
 simulator enforces a server-side rate limit. See tests/scale/stack.py.
 """

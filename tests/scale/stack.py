@@ -4,7 +4,7 @@ Terms:
 
 - *stack*: a private redis-server, the JIRA simulator (in this process, with an
   optional server-side rate limit), a settings file pointing at it, gunicorn serving
-  ``celery_app:server`` with N workers and one Celery worker, all sharing one cache
+  ``app:server`` with N workers and one Celery worker, all sharing one cache
   directory. Every process is started in its own session, so stopping it stops its
   children too (gunicorn's and Celery's workers).
 - *Dash client*: drives the dashboard's background fetch callback over HTTP the
@@ -118,7 +118,7 @@ def write_settings(path: Path, simulator_url: str, *, jql: str | None = None,
 
 def start_web(stack: Stack, port: int, workers: int, log: Path) -> Proc:
     command = [str(BIN / "gunicorn"), "-c", str(PROJECT_ROOT / "gunicorn.conf.py"),
-               "-b", f"127.0.0.1:{port}", "--workers", str(workers), "celery_app:server"]
+               "-b", f"127.0.0.1:{port}", "--workers", str(workers), "app:server"]
     web = start(command, stack.env, log)
     try:
         wait_for(lambda: _answers(f"http://127.0.0.1:{port}/"), "gunicorn", web, timeout=120)
