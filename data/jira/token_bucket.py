@@ -18,6 +18,8 @@ Terms:
 
 ``RateLimiter`` is the small interface the client depends on, so that a
 Redis-backed bucket can replace this one in multi-process deployments.
+``BucketSize`` holds what both buckets share: the size checks, the refill rate and
+the injected clock and sleep.
 """
 
 from __future__ import annotations
@@ -45,12 +47,11 @@ class RateLimiter(Protocol):
         ...
 
 
-class TokenBucket:
-    """A token bucket shared by every thread of one process.
+class BucketSize:
+    """The shape of a token bucket, shared by the in-process and the Redis bucket.
 
     ``clock`` and ``sleep`` are injectable so tests run on a fake clock; they must
-    agree (``sleep(s)`` advances ``clock()`` by ``s``). The lock is never held while
-    sleeping.
+    agree (``sleep(s)`` advances ``clock()`` by ``s``).
     """
 
     def __init__(
@@ -68,21 +69,44 @@ class TokenBucket:
         self._rate = capacity / per_seconds  # tokens per second
         self._clock = clock
         self._sleep = sleep
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(capacity={self.capacity}, per_seconds={self.per_seconds})"
+        )
+
+    def _check_request(self, tokens: int) -> None:
+        """ValueError for a request no refill could ever satisfy."""
+        if tokens > self.capacity:
+            raise ValueError(f"cannot take {tokens} tokens from a bucket of {self.capacity}")
+
+
+class TokenBucket(BucketSize):
+    """A token bucket shared by every thread of one process.
+
+    The lock is never held while sleeping.
+    """
+
+    def __init__(
+        self,
+        capacity: int,
+        per_seconds: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        super().__init__(capacity, per_seconds, clock=clock, sleep=sleep)
         self._lock = threading.Lock()
         self._tokens = float(capacity)
         self._updated = clock()
         self._paused_until = float("-inf")
-
-    def __repr__(self) -> str:
-        return f"TokenBucket(capacity={self.capacity}, per_seconds={self.per_seconds})"
 
     def acquire(self, tokens: int = 1) -> float:
         """Take ``tokens``, sleeping first if the bucket is short or paused.
 
         Returns the seconds waited (0.0 when the tokens were there).
         """
-        if tokens > self.capacity:
-            raise ValueError(f"cannot take {tokens} tokens from a bucket of {self.capacity}")
+        self._check_request(tokens)
         with self._lock:
             start = self._refill()
             ready_at = self._reserve(tokens, start)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import redis
 
 from configuration.settings import JiraSettings
-from data.jira.token_bucket import with_headroom
+from data.jira.token_bucket import BucketSize, with_headroom
 from data.scale.connection import redis_errors
 
 # Values are written with "%.17g": Lua's default number formatting keeps 14 digits,
@@ -73,7 +73,7 @@ def bucket_key(jira_url: str | None) -> str:
     return "jdm:bucket:" + hashlib.sha256(site.encode()).hexdigest()[:24]
 
 
-class RedisTokenBucket:
+class RedisTokenBucket(BucketSize):
     """A token bucket shared by every process that uses the same Redis and key.
 
     Implements ``data.jira.token_bucket.RateLimiter``. ``clock`` is only the local
@@ -91,14 +91,8 @@ class RedisTokenBucket:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        if capacity < 1 or per_seconds <= 0:
-            raise ValueError("a token bucket needs capacity >= 1 and per_seconds > 0")
-        self.capacity = capacity
-        self.per_seconds = per_seconds
+        super().__init__(capacity, per_seconds, clock=clock, sleep=sleep)
         self.key = key
-        self._rate = capacity / per_seconds
-        self._clock = clock
-        self._sleep = sleep
         # redis-py's Script runs EVALSHA and, on NOSCRIPT (a restarted or flushed
         # server), loads the script and retries: the fallback the protocol asks for.
         self._script = client.register_script(_STEP_SCRIPT)
@@ -114,16 +108,12 @@ class RedisTokenBucket:
                                               jira.rate_limit.per_seconds)
         return cls(client, bucket_key(jira.url), capacity, per_seconds)
 
-    def __repr__(self) -> str:
-        return f"RedisTokenBucket(capacity={self.capacity}, per_seconds={self.per_seconds})"
-
     def acquire(self, tokens: int = 1) -> float:
         """Reserve ``tokens`` in Redis, then sleep until they are paid and no pause holds.
 
         Returns the seconds waited (0.0 when the tokens were there).
         """
-        if tokens > self.capacity:
-            raise ValueError(f"cannot take {tokens} tokens from a bucket of {self.capacity}")
+        self._check_request(tokens)
         waited = 0.0
         wait = self._step("take", tokens).wait
         while wait > 0:
