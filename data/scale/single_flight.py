@@ -52,6 +52,9 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Progress = Callable[[int, "int | None"], None]
+Lead = Callable[[Progress], T]  # the fetch itself, reporting its progress
+Follow = Callable[[], T]  # what a follower returns once the leader succeeded
+Cancel = Callable[[], bool]
 FlightState = Literal["idle", "running", "done", "failed", "abandoned"]
 _HASH_TTL_SECONDS = 7 * 24 * 3600  # long enough for anyone to read the last outcome
 ABANDONED_MESSAGE = (
@@ -81,13 +84,8 @@ class SingleFlight(Protocol):
     """What the service needs: run a fetch once per key, however many ask."""
 
     def run(
-        self,
-        key: str,
-        lead: Callable[[Progress], T],
-        follow: Callable[[], T],
-        *,
-        progress: Progress | None = None,
-        cancel: Callable[[], bool] | None = None,
+        self, key: str, lead: Lead[T], follow: Follow[T], *,
+        progress: Progress | None = None, cancel: Cancel | None = None,
     ) -> T: ...
 
 
@@ -95,13 +93,8 @@ class LocalSingleFlight:
     """Single-process mode: every caller leads (the store's file lock serializes them)."""
 
     def run(
-        self,
-        key: str,
-        lead: Callable[[Progress], T],
-        follow: Callable[[], T],
-        *,
-        progress: Progress | None = None,
-        cancel: Callable[[], bool] | None = None,
+        self, key: str, lead: Lead[T], follow: Follow[T], *,
+        progress: Progress | None = None, cancel: Cancel | None = None,
     ) -> T:
         return lead(progress or _ignore)
 
@@ -127,13 +120,8 @@ class RedisSingleFlight:
         self._clock = clock
 
     def run(
-        self,
-        key: str,
-        lead: Callable[[Progress], T],
-        follow: Callable[[], T],
-        *,
-        progress: Progress | None = None,
-        cancel: Callable[[], bool] | None = None,
+        self, key: str, lead: Lead[T], follow: Follow[T], *,
+        progress: Progress | None = None, cancel: Cancel | None = None,
     ) -> T:
         """Lead the flight for ``key`` if nobody does, else follow the one in the air."""
         progress = progress or _ignore
@@ -158,9 +146,7 @@ class RedisSingleFlight:
             held, raw = pipe.execute()
         return _status(key, raw, bool(held))
 
-    def _lead(
-        self, key: str, lock: redis.lock.Lock, lead: Callable[[Progress], T], progress: Progress
-    ) -> T:
+    def _lead(self, key: str, lock: redis.lock.Lock, lead: Lead[T], progress: Progress) -> T:
         def report(fetched: int, expected: int | None) -> None:
             self._publish(key, fetched=fetched, expected="" if expected is None else expected)
             progress(fetched, expected)
@@ -183,7 +169,7 @@ class RedisSingleFlight:
             _release(lock, key)
 
     def _follow(
-        self, key: str, progress: Progress, cancel: Callable[[], bool] | None
+        self, key: str, progress: Progress, cancel: Cancel | None
     ) -> FlightStatus | None:
         """Wait for the leader; return its successful status, raise its error."""
         deadline = self._clock() + self._wait_timeout
