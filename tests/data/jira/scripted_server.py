@@ -6,6 +6,9 @@ Terms:
 - *reply*: ``Reply(status, body, headers, delay)``; ``body`` is bytes or a JSON-able
   object. Replies are served in order; the last one repeats.
 - *hit*: ``(monotonic time, method, path)`` of every request received.
+
+Both servers here share :class:`_LocalServer`: a threaded HTTP server on a free port
+of 127.0.0.1, started and stopped as a context manager.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 
@@ -29,19 +32,16 @@ class Reply:
     delay: float = 0.0
 
 
-class ScriptedServer:
-    """Context manager: ``with ScriptedServer([Reply(...)]) as server: server.url``."""
+class _LocalServer:
+    """A threaded HTTP server on a free port of 127.0.0.1; subclasses give ``_handler``."""
 
-    def __init__(self, replies: list[Reply]) -> None:
-        self._replies = list(replies)
-        self.hits: list[tuple[float, str, str]] = []
-        self._lock = threading.Lock()
+    def __init__(self) -> None:
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
-    def __enter__(self) -> ScriptedServer:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
@@ -49,6 +49,19 @@ class ScriptedServer:
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        raise NotImplementedError
+
+
+class ScriptedServer(_LocalServer):
+    """Context manager: ``with ScriptedServer([Reply(...)]) as server: server.url``."""
+
+    def __init__(self, replies: list[Reply]) -> None:
+        self._replies = list(replies)
+        self.hits: list[tuple[float, str, str]] = []
+        self._lock = threading.Lock()
+        super().__init__()
 
     def _next(self, method: str, path: str) -> Reply:
         with self._lock:
@@ -84,7 +97,7 @@ class ScriptedServer:
         return Handler
 
 
-class BlockingProxy:
+class BlockingProxy(_LocalServer):
     """A forwarding proxy to ``target`` that answers 404 on ``blocked`` paths, to play
     an older JIRA that lacks an endpoint. ``blocked`` counts the requests refused."""
 
@@ -92,19 +105,7 @@ class BlockingProxy:
         self.blocked = 0
         self._target = urlsplit(target)
         self._paths = frozenset(blocked_paths)
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-
-    def __enter__(self) -> BlockingProxy:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join()
+        super().__init__()
 
     def _forward(self, method: str, path: str, headers: dict[str, str],
                  body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
