@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from configuration.errors import ConfigError
@@ -34,7 +33,7 @@ from data.cache.store import IssueStore
 from data.cache.sync import Cancel, IssueSource, Needs, Progress, SyncResult, sync_issues
 from data.issues.frames import IssueFrames
 from data.issues.normalize import load_raw_issues, normalize_issues
-from data.jira.client import JiraClient
+from data.jira.client import ClosesOnExit, JiraClient
 from data.metrics.context import CalculationContext, utc_timestamp
 from data.metrics.report import compute_report, report_to_json
 from data.scale.single_flight import SingleFlight
@@ -210,7 +209,7 @@ def _frames_and_version(
     return given, store_version or frames_fingerprint(given)
 
 
-class _DeferredClient:
+class _DeferredClient(ClosesOnExit):
     """An ``IssueSource`` that builds the real client on first use (see module doc)."""
 
     def __init__(self, jira: JiraSettings, factory: ClientFactory) -> None:
@@ -235,15 +234,8 @@ class _DeferredClient:
             self._client = self._factory(self._jira, **extra)
         return self._client
 
-    def __enter__(self) -> _DeferredClient:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def close(self) -> None:
+        """Close the real client, if one was built and it can be closed."""
         close = getattr(self._client, "close", None)
         if close is not None:
             close()

@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 import requests
@@ -88,7 +88,25 @@ def paced_bucket(
     return TokenBucket(capacity, per_seconds, clock=clock, sleep=sleep)
 
 
-class JiraClient:
+class ClosesOnExit:
+    """Context manager for anything with ``close()``: leaving the ``with`` closes it."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class JiraClient(ClosesOnExit):
     """A client for one JIRA. Use as a context manager, or call ``close()``."""
 
     def __init__(
@@ -208,8 +226,7 @@ class JiraClient:
         self, jql: str, fields: Sequence[str], *, cancel: Cancel | None = None
     ) -> Iterator[Page]:
         """Pages of raw issues with complete changelogs, in JIRA's order."""
-        pager = cloud_pages if self._jira.flavor == "cloud" else datacenter_pages
-        for page in pager(self._transport, jql, fields, self._jira.page_size, cancel):
+        for page in self._raw_pages(jql, fields, cancel):
             yield Page(self._changelogs.complete(page.issues, cancel), page.total)
 
     def search(
@@ -228,6 +245,13 @@ class JiraClient:
             timing.context["requests"] = self.requests_made - before
         return found
 
+    def _raw_pages(
+        self, jql: str, fields: Sequence[str], cancel: Cancel | None
+    ) -> Iterator[Page]:
+        """Search pages as JIRA sends them (changelogs possibly truncated)."""
+        pager = cloud_pages if self._jira.flavor == "cloud" else datacenter_pages
+        return pager(self._transport, jql, fields, self._jira.page_size, cancel)
+
     def _collect(
         self, jql: str, fields: Sequence[str], progress: Progress | None, cancel: Cancel | None
     ) -> list[dict]:
@@ -236,8 +260,7 @@ class JiraClient:
             progress(0, expected)
         found: dict[str, dict] = {}  # by issue id: a moving result set may repeat one
         pending: set[str] = set()  # ids of issues whose changelog is still truncated
-        pager = cloud_pages if self._jira.flavor == "cloud" else datacenter_pages
-        for page in pager(self._transport, jql, fields, self._jira.page_size, cancel):
+        for page in self._raw_pages(jql, fields, cancel):
             expected = page.total if page.total is not None else expected
             for issue in page.issues:
                 found[str(issue.get("id"))] = issue
@@ -269,14 +292,3 @@ class JiraClient:
         """Close the HTTP session if this client created it."""
         if self._owns_session:
             self._session.close()
-
-    def __enter__(self) -> JiraClient:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
