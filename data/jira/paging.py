@@ -43,12 +43,7 @@ def cloud_pages(
     cancel: Cancel | None = None,
 ) -> Iterator[Page]:
     """Every page of a Cloud search, following ``nextPageToken``."""
-    body: dict[str, Any] = {
-        "jql": jql,
-        "fields": list(fields),
-        "expand": "changelog",
-        "maxResults": page_size,
-    }
+    body = _search_body(jql, fields, page_size, expand="changelog")
     seen_tokens: set[str] = set()
     while True:
         answer = transport.request("POST", CLOUD_SEARCH, body=body, cancel=cancel) or {}
@@ -72,13 +67,7 @@ def datacenter_pages(
     """Every page of a Data Center search, advancing ``startAt``."""
     start = 0
     while True:
-        body = {
-            "jql": jql,
-            "fields": list(fields),
-            "expand": ["changelog"],
-            "startAt": start,
-            "maxResults": page_size,
-        }
+        body = {**_search_body(jql, fields, page_size, expand=["changelog"]), "startAt": start}
         answer = transport.request("POST", DC_SEARCH, body=body, cancel=cancel) or {}
         issues = list(answer.get("issues") or ())
         total = int(answer.get("total") or 0)
@@ -86,3 +75,10 @@ def datacenter_pages(
         start += len(issues)
         if not issues or start >= total:
             return
+
+
+def _search_body(
+    jql: str, fields: Sequence[str], page_size: int, *, expand: str | list[str]
+) -> dict[str, Any]:
+    """The request body both flavors share; each spells ``expand`` its own way."""
+    return {"jql": jql, "fields": list(fields), "expand": expand, "maxResults": page_size}
