@@ -23,21 +23,16 @@ from data.service import (
     metrics_command,
 )
 from data.simulator.server import JiraSimulator
-from tests.data.cache.conftest import EMAIL, NOW, PROJECT_SIZE, TOKEN, project, settings_for
+from tests.data.cache import conftest as cache_fixtures
+from tests.data.cache.conftest import EMAIL, NOW, PROJECT_SIZE, TOKEN, project
 
 AS_OF = NOW
 DAYS = 60
 
-
-@pytest.fixture
-def simulator():
-    with JiraSimulator(project(), email=EMAIL, token=TOKEN) as sim:
-        yield sim
-
-
-@pytest.fixture
-def settings(simulator: JiraSimulator) -> Settings:
-    return settings_for(simulator.url)
+# The cache tests' project on a simulator, and settings for it: pytest finds fixtures
+# by module attribute, so these two serve this module too without a second copy.
+simulator = cache_fixtures.simulator
+settings = cache_fixtures.settings
 
 
 @pytest.fixture
