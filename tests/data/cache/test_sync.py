@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -79,14 +80,24 @@ FETCH = {
 }
 
 
+def _sync_then_resync(
+    settings: Settings,
+    change: Callable[[Settings], Settings],
+    simulator: JiraSimulator,
+    store_root: Path,
+) -> SyncResult:
+    """Sync ``settings``, then sync the changed settings with the simulator's count reset."""
+    sync(settings, IssueStore.for_jira(store_root, settings.jira), now=NOW)
+    simulator.reset_stats()
+    changed = change(settings)
+    return sync(changed, IssueStore.for_jira(store_root, changed.jira), now=NOW)
+
+
 @pytest.mark.parametrize("change", list(NO_FETCH), ids=list(NO_FETCH))
 def test_settings_that_only_change_numbers_make_no_request(
     change: str, settings: Settings, simulator: JiraSimulator, store_root: Path
 ) -> None:
-    sync(settings, IssueStore.for_jira(store_root, settings.jira), now=NOW)
-    simulator.reset_stats()
-    changed = NO_FETCH[change](settings)
-    result = sync(changed, IssueStore.for_jira(store_root, changed.jira), now=NOW)
+    result = _sync_then_resync(settings, NO_FETCH[change], simulator, store_root)
     assert (result.mode, result.requests, simulator.stats.requests) == ("cached", 0, 0)
     assert result.metadata.issue_count == PROJECT_SIZE
 
@@ -95,10 +106,7 @@ def test_settings_that_only_change_numbers_make_no_request(
 def test_settings_that_change_what_is_fetched_make_a_fetch(
     change: str, settings: Settings, simulator: JiraSimulator, store_root: Path
 ) -> None:
-    sync(settings, IssueStore.for_jira(store_root, settings.jira), now=NOW)
-    simulator.reset_stats()
-    changed = FETCH[change](settings)
-    result = sync(changed, IssueStore.for_jira(store_root, changed.jira), now=NOW)
+    result = _sync_then_resync(settings, FETCH[change], simulator, store_root)
     assert result.mode == "full"
     assert result.requests == simulator.stats.requests > 0
 
