@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,3 +48,22 @@ def wait_for_graphs(page: Page, graph_ids: list[str]) -> None:
     """Every graph drawn by plotly (its SVG exists), not an empty state."""
     for graph_id in graph_ids:
         page.wait_for_selector(f"#{graph_id} .js-plotly-plot .main-svg", state="attached")
+
+
+def _luminance(css_rgb: str) -> float:
+    """WCAG 2 relative luminance of a computed ``rgb(r, g, b)`` / ``rgba(...)`` colour."""
+    channels = [int(part) / 255 for part in re.findall(r"\d+", css_rgb)[:3]]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(color: str, background: str) -> float:
+    """WCAG 2 contrast ratio of two computed colours (1 to 21; AA text needs 4.5)."""
+    light, dark = sorted((_luminance(color), _luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def computed_colors(page: Page, selector: str) -> tuple[str, str]:
+    """The text colour and background colour the browser computed for ``selector``."""
+    return page.eval_on_selector(
+        selector, "e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]")

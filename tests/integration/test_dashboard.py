@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.pages import open_page, wait_for_graphs
+from tests.integration.pages import computed_colors, contrast_ratio, open_page, wait_for_graphs
 from ui import ids
 
 pytestmark = pytest.mark.browser
@@ -29,6 +29,8 @@ def test_first_start_in_demo_mode_renders_every_chart_on_every_page(browser, dem
     badge = page.wait_for_selector(f"#{ids.DEMO_BADGE}")
     assert "Demo data" in badge.inner_text()
     assert badge.get_attribute("href") == "/settings"
+    color, background = computed_colors(page, f"#{ids.DEMO_BADGE} .demo-badge")
+    assert contrast_ratio(color, background) >= 4.5, (color, background)  # WCAG AA
     wait_for_graphs(page, DORA_GRAPHS)
     assert "—" not in page.inner_text(f"#{ids.DORA_CARDS} .metric-value")
     watched.shot(tmp_path, "dora")
