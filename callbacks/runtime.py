@@ -18,6 +18,15 @@ Terms:
   background thread, so switching between them is answered from memory.
 - *stored data*: the last good issues in the cache (read without fetching). A
   failed or cancelled fetch leaves it as it was, so the pages keep showing it.
+- *settings signature*: ``(inode, st_mtime_ns, size)`` of the settings file, None
+  when it is missing. Every process (gunicorn workers, Celery workers) holds its own
+  copy of the settings; :meth:`Runtime.refresh_settings` reloads them when the file's
+  signature changed, so a save in one process reaches the others. It costs one
+  ``stat`` and is called once per web request and once per fetch job. The inode
+  counts because saves replace the file atomically (a new inode each time), which
+  tells two saves within one mtime tick apart.
+- *flight status*: team mode's shared view of the latest fetch of the configured
+  query (:func:`data.scale.team.fetch_status`); None in single-process mode.
 
 The runtime never hands the token to the browser: :meth:`public_settings` is the
 only settings view callbacks send out.
@@ -43,6 +52,8 @@ from data import exports, service
 from data.cache.sync import SyncResult
 from data.metrics.context import CalculationContext
 from data.metrics.report import compute_report, report_to_json
+from data.scale import team
+from data.scale.single_flight import FlightStatus
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -50,6 +61,7 @@ DATA_MEMO = 12  # page data kept in memory: the presets and a few custom ranges
 PAGE_MEMO = 48  # rendered pages: a few pages of each of those
 PRESET_DAYS = (7, 30, 90, 180)
 DEMO_CACHE = "demo"  # sub-folder of the cache directory used in demo mode
+Signature = tuple[int, int, int] | None
 
 
 @dataclass(frozen=True)
@@ -127,6 +139,8 @@ class Runtime:
         self._data = _Memo(DATA_MEMO)
         self._pages = _Memo(PAGE_MEMO)
         self.simulator = None
+        self.team = team.team_mode()
+        self._signature = file_signature(self.settings_path)
         self.demo = not self.settings_path.exists()
         # A settings file that fails to load: the dashboard still starts (on the
         # defaults, nothing to fetch) and says why, so it can be fixed in Settings.
@@ -156,6 +170,37 @@ class Runtime:
         shutil.rmtree(self.cache_dir, ignore_errors=True)
         return demo_settings(self.simulator.url)
 
+    def refresh_settings(self) -> bool:
+        """Reload the settings file when another process changed it; True if reloaded.
+
+        One ``stat`` when nothing changed. A file that no longer loads keeps the
+        current settings and says why (``settings_problem``); a file that vanished
+        changes nothing (the process keeps what it has).
+        """
+        signature = file_signature(self.settings_path)
+        if signature == self._signature or signature is None:
+            return False
+        with self._lock:
+            if signature == self._signature:  # another thread reloaded meanwhile
+                return False
+            self._signature = signature
+            try:
+                loaded = load_settings(self.settings_path)
+            except ConfigError as exc:
+                log.warning("Settings not reloaded: %s", exc)
+                self.settings_problem = str(exc)
+                return False
+            self._apply(loaded)
+        log.info("Settings reloaded: %s changed", self.settings_path)
+        return True
+
+    def _apply(self, settings: Settings) -> None:
+        """Use ``settings`` from now on (caller holds the lock); drop what they invalidate."""
+        self.settings, self.demo, self.settings_problem = settings, False, None
+        self.cache_dir = self._base_cache_dir  # saved settings outlive the demo cache
+        self._data.clear()
+        self._pages.clear()
+
     def public_settings(self) -> dict[str, Any]:
         """The settings as a dict without the token: the only form sent to the browser."""
         return settings_to_dict(self.settings, include_token=False)
@@ -175,10 +220,8 @@ class Runtime:
             raw = {**raw, "jira": {**jira, "token": self.settings.jira.token}}
         saved = save_settings(raw, self.settings_path)
         with self._lock:
-            self.settings, self.demo, self.settings_problem = saved, False, None
-            self.cache_dir = self._base_cache_dir  # saved settings outlive the demo cache
-        self._data.clear()
-        self._pages.clear()
+            self._signature = file_signature(self.settings_path)  # our own write
+            self._apply(saved)
         # A new query, URL or a newly mapped field the store lacks: the cache cannot
         # answer, so the caller starts a fetch. Anything else recomputes from the cache.
         return service.load_cached(saved, cache_dir=self.cache_dir) is None
@@ -255,6 +298,21 @@ class Runtime:
         if self.stored() is None:
             service.load_frames(self.settings, cache_dir=self.cache_dir)
 
+    def flight_status(self) -> FlightStatus | None:
+        """Team mode: the shared state of the latest fetch of this query, else None.
+
+        None too when Redis cannot answer (logged): the page then has nothing to add,
+        and the next fetch reports the outage itself.
+        """
+        if not self.team or not self.settings.jira.url:
+            return None
+        try:
+            key = service.issue_store(self.settings, self.cache_dir).key
+            return team.fetch_status(key)
+        except DashboardError as exc:
+            log.warning("Fetch status unavailable: %s", exc)
+            return None
+
     def last_sync(self) -> datetime | None:
         stored = self.stored()
         return None if stored is None else stored.metadata.last_sync_at
@@ -263,6 +321,15 @@ class Runtime:
         if self.simulator is not None:
             self.simulator.stop()
             self.simulator = None
+
+
+def file_signature(path: Path) -> Signature:
+    """``(inode, st_mtime_ns, size)`` of ``path``, None when it does not exist."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
 
 def error_message(exc: BaseException) -> str:

@@ -33,6 +33,10 @@ FETCH_PROGRESS = "header-fetch-progress"
 FETCH_PROGRESS_WRAP = "header-fetch-progress-wrap"
 FETCH_PROGRESS_LABEL = "header-fetch-progress-label"
 FETCH_RESULT = "header-fetch-result"  # Store: the outcome of the last fetch
+PAGE_LOAD_ID = "app-page-load-id"  # Store: a uuid per page load, so each tab's job is its own
+FETCH_RUNNING = "app-fetch-running"  # Store: True while this tab's fetch job runs
+FETCH_WATCH = "app-fetch-watch"  # Interval: team mode, checks a fetch that ended silently
+FETCH_WATCH_STATE = "app-fetch-watch-state"  # Store: {"started": iso} or {"cancelled": True}
 FETCH_ALERT = "header-fetch-alert"
 STALE_NOTE = "header-stale-note"
 

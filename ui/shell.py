@@ -19,6 +19,7 @@ PAGES = (("DORA", "/", ids.NAV_DORA), ("Flow", "/flow", ids.NAV_FLOW),
                                                        ids.NAV_SETTINGS))
 PRESETS = (7, 30, 90, 180)
 CUSTOM = "custom"
+WATCH_MS = 2000  # team mode: how often a fetch that ended without a result is checked
 
 
 def period_options(default_days: int) -> list[dict[str, str]]:
@@ -30,8 +31,9 @@ def period_options(default_days: int) -> list[dict[str, str]]:
 
 def demo_badge(demo: bool) -> Component:
     style = {} if demo else {"display": "none"}
+    # Colours in assets/app.css (dark on amber): Flatly's own pair lacks contrast.
     return dcc.Link(dbc.Badge("Demo data · connect your JIRA", color="warning",
-                              text_color="dark", pill=True, className="demo-badge"),
+                              pill=True, className="demo-badge"),
                     href="/settings", id=ids.DEMO_BADGE, style=style,
                     title="These numbers come from a simulated JIRA. Open Settings to "
                           "connect yours.")
@@ -93,10 +95,19 @@ def toolbar(default_days: int, problem: str | None = None) -> Component:
     ], fluid=True, className="app-toolbar")
 
 
-def layout(*, default_days: int, demo: bool, problem: str | None = None) -> Component:
-    """The whole shell: navigation, toolbar, shared stores and the page container."""
+def layout(*, default_days: int, demo: bool, problem: str | None = None,
+           page_load_id: str = "") -> Component:
+    """The whole shell: navigation, toolbar, shared stores and the page container.
+
+    ``page_load_id`` is unique per page load (the caller makes it): the fetch job of
+    each browser tab is keyed by it, so two tabs never share a job's result.
+    """
     return html.Div([
         dcc.Location(id=ids.URL, refresh=False),
+        dcc.Store(id=ids.PAGE_LOAD_ID, data=page_load_id),
+        dcc.Store(id=ids.FETCH_RUNNING, data=False),
+        dcc.Store(id=ids.FETCH_WATCH_STATE),
+        dcc.Interval(id=ids.FETCH_WATCH, interval=WATCH_MS, disabled=True),
         dcc.Store(id=ids.PERIOD_STORE, data={"period_days": default_days, "start": None,
                                              "end": None}),
         dcc.Store(id=ids.DATA_VERSION, data=0),
@@ -144,6 +155,17 @@ def sync_status(last_sync_text: str, age_text: str | None, *,
                       color="warning", className="stale-note mt-2 py-2")
             if stale and age_text else None)
     return label, note
+
+
+def interrupted_alert(error: str | None, *, data_age: str | None) -> Component:
+    """A fetch whose job ended without a result (team mode: its worker was killed).
+
+    ``error`` is the shared flight's failure sentence; None when the flight was
+    abandoned (its worker ended before it could record one).
+    """
+    reason = error or "The worker running it ended before it finished."
+    return dbc.Alert([html.Strong("The fetch did not finish. "), reason, keep_note(data_age)],
+                     color="danger", dismissable=True, className="fetch-alert mt-2")
 
 
 def cancelled_alert(data_age: str | None) -> Component:

@@ -129,3 +129,47 @@ def test_an_invalid_settings_file_starts_on_defaults_and_says_why(tmp_path):
     result, _ = fetch(runtime)
     assert result["ok"] is False
     assert "jira.url" in result["error"]
+
+
+def test_a_save_in_one_process_reaches_another_on_its_next_request(simulator, tmp_path):
+    path = write_settings(tmp_path / "s.json", simulator.url)
+    saver, reader = (Runtime(path, tmp_path / "cache") for _ in range(2))
+    assert reader.refresh_settings() is False  # unchanged: nothing reloaded
+    raw = saver.public_settings()
+    raw["period_days"] = 45
+    saver.save(raw)
+    assert saver.refresh_settings() is False  # its own write is not "news"
+    assert reader.settings.period_days == 90
+    assert reader.refresh_settings() is True
+    assert reader.settings.period_days == 45
+    assert reader.settings.jira.token == DEMO_TOKEN  # the token came from the file
+    raw["period_days"] = 46  # a second save, same size, maybe the same mtime tick
+    saver.save(raw)
+    assert reader.refresh_settings() is True
+    assert reader.settings.period_days == 46
+
+
+def test_a_broken_file_keeps_the_settings_in_use_and_says_why(simulator, tmp_path):
+    path = write_settings(tmp_path / "s.json", simulator.url)
+    runtime = Runtime(path, tmp_path / "cache")
+    path.write_text('{"period_days": 0}')
+    assert runtime.refresh_settings() is False
+    assert runtime.settings.jira.url == simulator.url
+    assert "period_days" in runtime.settings_problem
+    write_settings(path, simulator.url)  # fixed by someone else
+    assert runtime.refresh_settings() is True
+    assert runtime.settings_problem is None
+
+
+def test_a_demo_process_picks_up_a_saved_file(tmp_path):
+    runtime = Runtime(tmp_path / "s.json", tmp_path / "cache")
+    try:
+        demo_url = runtime.simulator.url
+        assert runtime.refresh_settings() is False  # still no file
+        write_settings(tmp_path / "s.json", demo_url, jql="project = DEMO AND type = Bug")
+        assert runtime.refresh_settings() is True
+        assert runtime.demo is False
+        assert runtime.cache_dir == tmp_path / "cache"
+        assert runtime.settings.jira.jql == "project = DEMO AND type = Bug"
+    finally:
+        runtime.close()
