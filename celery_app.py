@@ -14,6 +14,15 @@ Terms:
   ``celery -A`` looks for.
 - *server*: the Flask server of the same app, for WSGI servers (``app:server``).
 
+- *in a worker*: this process was started as ``celery ... worker`` (its command
+  line: the program is ``celery`` or ``python -m celery``, and ``worker`` is among
+  the arguments). The app is then built with ``start_up=False``: the start-up
+  prefetch is a thread, and a thread started in the worker's main process before it
+  forks its pool leaves the pool processes with a half-copied thread and locks. The
+  web processes fill an empty cache themselves, so a worker needs no prefetch.
+  ``DASHBOARD_START_UP=0`` or ``1`` overrides the guess (e.g. a worker started
+  through another launcher); see ``callbacks.background.wants_start_up``.
+
 The access policy applied here is the login part only (``DASH_USERS``); refusing an
 exposed bind address happens where the address is known: ``app.py serve`` and
 ``gunicorn.conf.py``.
@@ -22,13 +31,13 @@ exposed bind address happens where the address is known: ``app.py serve`` and
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from callbacks.access import protect
 from callbacks.app_factory import create_app
-from callbacks.background import background_manager
+from callbacks.background import background_manager, wants_start_up
 from callbacks.background import celery_app as _celery_app
 from configuration.access import decide_access
 from configuration.errors import ConfigError
@@ -44,7 +53,8 @@ def settings_path(env: Mapping[str, str] | None = None) -> Path:
     return Path(env.get(SETTINGS_VARIABLE) or DEFAULT_SETTINGS_PATH)
 
 
-def build_dash_app(env: Mapping[str, str] | None = None) -> Any:
+def build_dash_app(env: Mapping[str, str] | None = None,
+                   argv: Sequence[str] | None = None) -> Any:
     """The dashboard as every team-mode process builds it: same callbacks, same login."""
     env = os.environ if env is None else env
     path = settings_path(env)
@@ -55,7 +65,7 @@ def build_dash_app(env: Mapping[str, str] | None = None) -> Any:
             f"Team mode (REDIS_URL set) needs a settings file; {path} does not exist.",
             key=SETTINGS_VARIABLE,
         )
-    app = create_app(path, cache_dir=cache_dir(env))
+    app = create_app(path, cache_dir=cache_dir(env), start_up=wants_start_up(env, argv))
     manager = background_manager(cache_dir(env), env)  # the app's own (cached) manager
     # No hosts: the bind address was checked by whoever opened the socket.
     return protect(app, decide_access((), env), env, manager=manager)

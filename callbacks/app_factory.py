@@ -4,13 +4,23 @@
 file it starts in *demo mode* (see :mod:`callbacks.runtime`): the JIRA simulator
 runs in-process and the first page load fetches its issues through the real
 client and cache. The layout is a function, so every page load reflects the
-current settings (demo badge, default period, whether a first fetch is needed).
+current settings (demo badge, default period, whether a first fetch is needed)
+and carries a fresh *page load id* (see :mod:`callbacks.fetch`).
+
+*Start-up prefetch*: a thread that fills an empty cache without waiting for a
+browser. ``start_up=False`` skips it; ``celery_app`` passes that inside a Celery
+worker, whose main process must not start threads before it forks its pool (the
+web processes fill the cache anyway).
+
+Every web request first calls :meth:`Runtime.refresh_settings` (one ``stat``), so a
+settings file saved by another process is in use from the next request on.
 """
 
 from __future__ import annotations
 
 import atexit
 import logging
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -33,8 +43,12 @@ TITLE = "Delivery Metrics"
 
 
 def create_app(settings_path: Path, *, cache_dir: Path = CACHE_DIR,
-               as_of_provider: Callable[[], datetime] | None = None) -> dash.Dash:
-    """The dashboard for ``settings_path`` (demo mode when the file does not exist)."""
+               as_of_provider: Callable[[], datetime] | None = None,
+               start_up: bool = True) -> dash.Dash:
+    """The dashboard for ``settings_path`` (demo mode when the file does not exist).
+
+    ``start_up`` False: no start-up prefetch thread (Celery workers; see above).
+    """
     runtime = Runtime(settings_path, cache_dir, as_of_provider=as_of_provider)
     atexit.register(runtime.close)
     app = dash.Dash(__name__, title=TITLE, assets_folder=str(ASSETS_DIR),
@@ -42,13 +56,21 @@ def create_app(settings_path: Path, *, cache_dir: Path = CACHE_DIR,
                     suppress_callback_exceptions=True, update_title=None)
     app.layout = lambda: page_layout(runtime)
     app.server.config["DASHBOARD_RUNTIME"] = runtime  # for tests and benchmarks
+    app.server.before_request(lambda: _refresh(runtime))
     for module in (shell, pages, fetch, settings):
         module.register(app, runtime)
-    runtime.in_background(lambda: start_up(runtime), "start-up")
+    if start_up:
+        runtime.in_background(lambda: prefetch_and_warm(runtime), "start-up")
     return app
 
 
-def start_up(runtime: Runtime) -> None:
+def _refresh(runtime: Runtime) -> None:
+    # Returns None on purpose: anything else from a before_request hook would be
+    # sent to the browser as the response.
+    runtime.refresh_settings()
+
+
+def prefetch_and_warm(runtime: Runtime) -> None:
     """Fill an empty cache (demo start) without waiting for a browser, then warm up.
 
     A page opened meanwhile still starts its own fetch; it waits for this one on the
@@ -64,5 +86,5 @@ def start_up(runtime: Runtime) -> None:
 
 def page_layout(runtime: Runtime) -> list[Component]:
     return [shell_layout(default_days=runtime.settings.period_days, demo=runtime.demo,
-                         problem=runtime.settings_problem),
+                         problem=runtime.settings_problem, page_load_id=uuid.uuid4().hex),
             dcc.Store(id=ids.SETTINGS_JIRA_META)]

@@ -14,6 +14,9 @@ Terms:
   registered as a Celery task under the same name (Dash names the task after a hash
   of the callback's source and ids) in the web processes and in the workers.
 
+A Celery worker builds the app without the start-up prefetch thread
+(:func:`wants_start_up`; the reason is in ``celery_app``).
+
 Managers are cached per directory / URL: Dash keeps every manager ever created in a
 class-level list and registers every background callback with each of them, so
 creating one per app build would pile up duplicates.
@@ -21,7 +24,9 @@ creating one per app build would pile up duplicates.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+import sys
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,12 +34,14 @@ import diskcache
 from celery import Celery
 from dash import CeleryManager, DiskcacheManager
 
+from configuration.errors import ConfigError
 from data.scale.connection import redis_url
 
 CELERY_APP_NAME = "jira_delivery_metrics"
 # A job whose result nobody collected within a day is garbage; Dash reads results
 # within seconds of completion.
 RESULT_EXPIRES_SECONDS = 24 * 3600
+START_UP_VARIABLE = "DASHBOARD_START_UP"
 
 
 def background_manager(
@@ -78,3 +85,27 @@ def _diskcache_manager(directory: str) -> DiskcacheManager:
 @lru_cache(maxsize=4)
 def _celery_manager(url: str) -> CeleryManager:
     return CeleryManager(celery_app(url))
+
+
+def in_celery_worker(argv: Sequence[str] | None = None) -> bool:
+    """Whether ``argv`` (default: this process's) is a ``celery ... worker`` command."""
+    argv = sys.argv if argv is None else argv
+    if not argv:
+        return False
+    program = Path(argv[0])
+    # ``celery`` (the console script) or ``python -m celery`` (argv[0] is
+    # .../celery/__main__.py); ``worker`` is a sub-command, so it is an argument.
+    is_celery = program.name == "celery" or program.parent.name == "celery"
+    return is_celery and "worker" in argv[1:]
+
+
+def wants_start_up(env: Mapping[str, str] | None = None,
+                   argv: Sequence[str] | None = None) -> bool:
+    """Start the prefetch thread? ``DASHBOARD_START_UP`` if set, else not in a worker."""
+    env = os.environ if env is None else env
+    choice = env.get(START_UP_VARIABLE, "").strip()
+    if choice in ("0", "1"):
+        return choice == "1"
+    if choice:
+        raise ConfigError("must be 0 or 1.", key=START_UP_VARIABLE)
+    return not in_celery_worker(argv)

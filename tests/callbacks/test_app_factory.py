@@ -8,7 +8,9 @@ import threading
 import pytest
 
 from callbacks.app_factory import create_app
-from data.simulator.demo_settings import DEMO_TOKEN
+from callbacks.runtime import Runtime
+from configuration.validation import settings_to_dict
+from data.simulator.demo_settings import DEMO_TOKEN, demo_settings
 from ui import ids
 
 
@@ -72,3 +74,49 @@ def test_a_page_that_fails_shows_one_sentence_not_a_500(app, monkeypatch):
     page = route(app.server.test_client(), "/", period_days=33)
     assert "Something unexpected went wrong" in page
     assert "boom" not in page
+
+
+def _layout_store(client, store_id: str):
+    layout = json.loads(client.get("/_dash-layout").get_data(as_text=True))
+    found = []
+
+    def visit(node):
+        if isinstance(node, dict):
+            if node.get("props", {}).get("id") == store_id:
+                found.append(node["props"].get("data"))
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(layout)
+    (value,) = found
+    return value
+
+
+def test_every_page_load_gets_its_own_fetch_job_key(app):
+    client = app.server.test_client()
+    first, second = (_layout_store(client, ids.PAGE_LOAD_ID) for _ in range(2))
+    assert first
+    assert first != second
+    dependencies = json.loads(client.get("/_dash-dependencies").get_data(as_text=True))
+    (fetch,) = [c for c in dependencies if c["output"] == f"{ids.FETCH_RESULT}.data"]
+    # As State, so the page load id is among the arguments Dash hashes into the job key.
+    assert {"id": ids.PAGE_LOAD_ID, "property": "data"} in fetch["state"]
+
+
+def test_without_start_up_no_prefetch_thread_and_saves_elsewhere_apply(tmp_path):
+    path = tmp_path / "settings.json"
+    raw = settings_to_dict(demo_settings("http://127.0.0.1:9"), include_token=True)
+    path.write_text(json.dumps(raw))
+    before = set(threading.enumerate())
+    dashboard = create_app(path, cache_dir=tmp_path / "cache", start_up=False)
+    started = [t.name for t in set(threading.enumerate()) - before]
+    assert "dashboard-start-up" not in started
+    client = dashboard.server.test_client()
+    assert _layout_store(client, ids.PERIOD_STORE)["period_days"] == 90
+    other = Runtime(path, tmp_path / "cache")  # another worker saves new settings
+    other.save({**other.public_settings(), "period_days": 45})
+    assert _layout_store(client, ids.PERIOD_STORE)["period_days"] == 45  # next request
+    assert dashboard.server.config["DASHBOARD_RUNTIME"].settings.period_days == 45

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from dash import CeleryManager, DiskcacheManager
 
-from callbacks.background import CELERY_APP_NAME, background_manager, celery_app
+from callbacks.background import (
+    CELERY_APP_NAME,
+    background_manager,
+    celery_app,
+    in_celery_worker,
+    wants_start_up,
+)
+from configuration.errors import ConfigError
 
 
 def test_without_redis_url_jobs_run_on_diskcache_in_the_cache_dir(tmp_path: Path) -> None:
@@ -30,3 +38,33 @@ def test_with_redis_url_jobs_run_on_celery_with_redis_as_broker_and_backend(
     assert app.conf.accept_content == ["json"]
     assert app.conf.worker_prefetch_multiplier == 1
     assert background_manager(tmp_path / "other", env={"REDIS_URL": url}) is manager
+
+
+@pytest.mark.parametrize(("argv", "worker"), [
+    (["/srv/app/.venv/bin/celery", "-A", "celery_app", "worker", "--loglevel=INFO"], True),
+    (["/usr/lib/python3/site-packages/celery/__main__.py", "-A", "celery_app", "worker"],
+     True),  # python -m celery
+    (["/srv/app/.venv/bin/celery", "-A", "celery_app", "inspect", "active"], False),
+    (["/srv/app/.venv/bin/gunicorn", "-c", "gunicorn.conf.py", "app:server"], False),
+    (["app.py", "serve"], False),
+    (["/usr/bin/worker", "celery"], False),
+    ([], False),
+])
+def test_a_celery_worker_is_recognised_by_its_command_line(argv, worker) -> None:
+    assert in_celery_worker(argv) is worker
+
+
+@pytest.mark.parametrize(("env", "argv", "start"), [
+    ({}, ["celery", "-A", "celery_app", "worker"], False),
+    ({}, ["gunicorn", "app:server"], True),
+    ({"DASHBOARD_START_UP": "1"}, ["celery", "-A", "celery_app", "worker"], True),
+    ({"DASHBOARD_START_UP": "0"}, ["gunicorn", "app:server"], False),
+    ({"DASHBOARD_START_UP": " "}, ["gunicorn", "app:server"], True),  # blank = unset
+])
+def test_the_start_up_prefetch_is_skipped_in_workers(env, argv, start) -> None:
+    assert wants_start_up(env, argv) is start
+
+
+def test_a_start_up_choice_other_than_0_or_1_is_one_sentence() -> None:
+    with pytest.raises(ConfigError, match=r"^DASHBOARD_START_UP: must be 0 or 1\.$"):
+        wants_start_up({"DASHBOARD_START_UP": "yes"}, ["gunicorn"])
