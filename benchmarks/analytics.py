@@ -17,14 +17,11 @@ from the project root. Prints a Markdown table (copied into docs/benchmarks.md,
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
-from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from benchmarks._timing import median_run
 from benchmarks.engine_frames import BENCH_SETTINGS, engine_frames
 from data.metrics.aging import aging_wip
 from data.metrics.context import CalculationContext
@@ -33,15 +30,6 @@ from data.metrics.forecast import days_needed, forecast
 
 AS_OF = pd.Timestamp("2026-06-01T00:00:00Z")
 PERIOD_DAYS = 180
-
-
-def median_seconds(run: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    times, result = [], None
-    for _ in range(repeat):
-        began = time.perf_counter()
-        result = run()
-        times.append(time.perf_counter() - began)
-    return statistics.median(times), result
 
 
 def cfd_via_status_at(ctx: CalculationContext) -> np.ndarray:
@@ -60,15 +48,15 @@ def cfd_via_status_at(ctx: CalculationContext) -> np.ndarray:
 def measure(size: int, repeat: int) -> list[tuple[str, float, str]]:
     frames = engine_frames(size, AS_OF)
     ctx = CalculationContext.build(frames, BENCH_SETTINGS, as_of=AS_OF, period_days=PERIOD_DAYS)
-    cfd_s, cfd = median_seconds(lambda: cumulative_flow(ctx), repeat)
-    ref_s, ref = median_seconds(lambda: cfd_via_status_at(ctx), repeat)
+    cfd_s, cfd = median_run(lambda: cumulative_flow(ctx), repeat)
+    ref_s, ref = median_run(lambda: cfd_via_status_at(ctx), repeat)
     assert (cfd.counts.to_numpy() == ref).all(), "CFD replay disagrees with status_at"
-    aging_s, aging = median_seconds(lambda: aging_wip(ctx), repeat)
-    fc_s, fc = median_seconds(lambda: forecast(ctx), repeat)
-    json_s, _ = median_seconds(lambda: [r.to_json() for r in (cfd, aging, fc)], repeat)
+    aging_s, aging = median_run(lambda: aging_wip(ctx), repeat)
+    fc_s, fc = median_run(lambda: forecast(ctx), repeat)
+    json_s, _ = median_run(lambda: [r.to_json() for r in (cfd, aging, fc)], repeat)
     slow = np.zeros(PERIOD_DAYS, dtype=np.int64)
     slow[::20] = 1
-    slow_s, slow_days = median_seconds(lambda: days_needed(slow, 50), repeat)
+    slow_s, slow_days = median_run(lambda: days_needed(slow, 50), repeat)
     return [
         ("cumulative flow (event replay)", cfd_s, f"{len(cfd.counts)} days x {len(cfd.states)}"),
         ("CFD via status_at per day", ref_s, f"ratio {ref_s / cfd_s:.1f}x slower"),

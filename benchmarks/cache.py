@@ -18,11 +18,9 @@ from __future__ import annotations
 
 import argparse
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,6 +30,7 @@ import pandas as pd
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
+from benchmarks._timing import median_seconds  # noqa: E402
 from configuration.settings import JiraSettings, RateLimit  # noqa: E402
 from data.cache import store as store_module  # noqa: E402
 from data.cache.store import FRAME_COLUMNS, IssueStore  # noqa: E402
@@ -41,15 +40,6 @@ from tests.data.cache.factory import synthetic_frames  # noqa: E402
 JIRA = JiraSettings(url="https://bench.example.net", jql="project = BENCH")
 WHEN = datetime(2026, 1, 1, tzinfo=UTC)
 TIMESTAMPS = {"issues": ("created", "updated", "resolved"), "transitions": ("at",)}
-
-
-def median_seconds(run: Callable[[], object], repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def size_mb(path: Path) -> float:

@@ -17,10 +17,8 @@ Prints a Markdown table (copied into docs/benchmarks.md, ``## JIRA simulator``).
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,6 +26,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks._timing import median_seconds
 from data.simulator.demo_data import generate_demo_issues
 from data.simulator.server import JiraSimulator
 
@@ -35,15 +34,6 @@ ANCHOR = datetime(2026, 6, 1, tzinfo=UTC)
 AUTH = ("demo@example.com", "demo-token")
 FIELDS = ["status", "issuetype", "created", "updated", "resolutiondate", "fixVersions",
           "versions", "customfield_10050", "customfield_10051", "customfield_10060"]
-
-
-def median_seconds(action: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def page_figures(sim: JiraSimulator, http: requests.Session) -> tuple[float, int, float]:
