@@ -22,6 +22,7 @@ character. Which fields and values exist is checked later, by :mod:`.jql_eval`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 KEYWORDS = frozenset(
@@ -173,18 +174,18 @@ class _Parser:
         return Query(where, order_by)
 
     def or_expr(self) -> Node:
-        parts = [self.and_expr()]
-        while self.at_keyword("OR"):
-            self.advance()
-            parts.append(self.and_expr())
-        return parts[0] if len(parts) == 1 else BoolOp("or", tuple(parts))
+        return self.chain("OR", self.and_expr)
 
     def and_expr(self) -> Node:
-        parts = [self.not_expr()]
-        while self.at_keyword("AND"):
+        return self.chain("AND", self.not_expr)
+
+    def chain(self, keyword: str, operand: Callable[[], Node]) -> Node:
+        """``operand (keyword operand)*``: one operand alone, else a ``BoolOp`` of them."""
+        parts = [operand()]
+        while self.at_keyword(keyword):
             self.advance()
-            parts.append(self.not_expr())
-        return parts[0] if len(parts) == 1 else BoolOp("and", tuple(parts))
+            parts.append(operand())
+        return parts[0] if len(parts) == 1 else BoolOp(keyword.lower(), tuple(parts))
 
     def not_expr(self) -> Node:
         if self.at_keyword("NOT"):
