@@ -24,11 +24,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 KEYWORDS = frozenset(
     {"AND", "OR", "NOT", "IN", "IS", "EMPTY", "NULL", "ORDER", "BY", "ASC", "DESC"}
 )
 COMPARISONS = ("!=", ">=", "<=", "=", ">", "<", "~", "!~")
+T = TypeVar("T")
 _TOKEN = re.compile(
     r"""(?P<space>\s+)
       | (?P<string>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')
@@ -159,10 +161,21 @@ class _Parser:
     def at_keyword(self, *words: str) -> bool:
         return self.current.keyword() in words
 
+    def at_punct(self, char: str) -> bool:
+        return self.current.kind == "punct" and self.current.text == char
+
     def expect_punct(self, char: str) -> None:
-        if self.current.kind != "punct" or self.current.text != char:
+        if not self.at_punct(char):
             raise self.fail(f"'{char}'")
         self.advance()
+
+    def comma_list(self, item: Callable[[], T]) -> tuple[T, ...]:
+        """``item (, item)*``."""
+        items = [item()]
+        while self.at_punct(","):
+            self.advance()
+            items.append(item())
+        return tuple(items)
 
     def query(self) -> Query:
         where = None if self.at_keyword("ORDER") or self.current.kind == "end" else self.or_expr()
@@ -191,7 +204,7 @@ class _Parser:
         if self.at_keyword("NOT"):
             self.advance()
             return Not(self.not_expr())
-        if self.current.kind == "punct" and self.current.text == "(":
+        if self.at_punct("("):
             self.advance()
             inner = self.or_expr()
             self.expect_punct(")")
@@ -246,26 +259,17 @@ class _Parser:
         raise self.fail("either a value, list or function")
 
     def value_list(self) -> tuple[Value, ...]:
-        if self.current.kind != "punct" or self.current.text != "(":
-            raise self.fail("'('")
-        self.advance()
-        values = [self.value()]
-        while self.current.kind == "punct" and self.current.text == ",":
-            self.advance()
-            values.append(self.value())
+        self.expect_punct("(")
+        values = self.comma_list(self.value)
         self.expect_punct(")")
-        return tuple(values)
+        return values
 
     def order_by(self) -> tuple[SortKey, ...]:
         self.advance()  # ORDER
         if not self.at_keyword("BY"):
             raise self.fail("'BY'")
         self.advance()
-        keys = [self.sort_key()]
-        while self.current.kind == "punct" and self.current.text == ",":
-            self.advance()
-            keys.append(self.sort_key())
-        return tuple(keys)
+        return self.comma_list(self.sort_key)
 
     def sort_key(self) -> SortKey:
         token = self.current
