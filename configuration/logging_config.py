@@ -199,15 +199,11 @@ def setup_logging(
     handlers: list[logging.Handler] = []
     if console_level is not None:
         handlers.append(_console_handler(console_level))
-    warnings: list[str] = []
-    try:
-        log_dir.mkdir(parents=True, exist_ok=True)
-        warnings = cleanup_old_logs(log_dir, retention_days, now=now)
-        handlers.append(_file_handler(log_dir / APP_LOG, _level(file_level), max_bytes, backups))
-        handlers.append(_file_handler(log_dir / ERROR_LOG, logging.ERROR, max_bytes, backups))
-    except OSError as err:
-        warnings.append(f"Cannot write logs to {log_dir}: {err.strerror or err}; console only")
-    for handler in handlers:
+    files, warnings = _file_handlers(
+        log_dir, level=_level(file_level), max_bytes=max_bytes, backups=backups,
+        retention_days=retention_days, now=now,
+    )
+    for handler in handlers + files:
         handler.addFilter(RedactingFilter())
         setattr(handler, _OURS, True)
         root.addHandler(handler)
@@ -215,6 +211,28 @@ def setup_logging(
     root.setLevel(min(levels))
     for warning in warnings:
         _log.warning(warning)
+
+
+def _file_handlers(
+    log_dir: Path, *, level: int, max_bytes: int, backups: int, retention_days: float,
+    now: float | None,
+) -> tuple[list[logging.Handler], list[str]]:
+    """The app log and error log handlers, after pruning old logs; and what to warn about.
+
+    A directory that cannot be written gives one warning and whichever handlers could
+    be opened: logging then goes to the console (and what opened), rather than
+    stopping the app.
+    """
+    handlers: list[logging.Handler] = []
+    warnings: list[str] = []
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        warnings = cleanup_old_logs(log_dir, retention_days, now=now)
+        handlers.append(_file_handler(log_dir / APP_LOG, level, max_bytes, backups))
+        handlers.append(_file_handler(log_dir / ERROR_LOG, logging.ERROR, max_bytes, backups))
+    except OSError as err:
+        warnings.append(f"Cannot write logs to {log_dir}: {err.strerror or err}; console only")
+    return handlers, warnings
 
 
 def _level(level: int | str) -> int:

@@ -208,14 +208,8 @@ class IssueStore:
     ) -> StoredIssues:
         """Write a new version and switch the manifest to it. Hold ``lock()``."""
         version = self._next_version()
-        target = self.directory / f"v{version}"
-        if target.exists():  # left by a writer killed before its manifest switch
-            shutil.rmtree(target)
-        target.mkdir(parents=True)
         frames = IssueFrames(**{n: df.reset_index(drop=True) for n, df in _frames(frames)})
-        checksums = {name: _write_frame(target, name, df) for name, df in _frames(frames)}
-        fsync_dir(target)
-        fsync_dir(self.directory)
+        checksums = self._write_version(version, frames)
         metadata = StoreMetadata(
             schema_version=SCHEMA_VERSION,
             key=self.key,
@@ -233,10 +227,21 @@ class IssueStore:
         )
         manifest = json.dumps(metadata.to_json(), indent=1).encode()
         atomic_write(self.directory / MANIFEST, manifest)
-        self._remove_other_versions(keep=target.name)
+        self._remove_other_versions(keep=f"v{version}")
         stored = StoredIssues(frames, metadata)
         _MEMO.put(self.directory, manifest, stored)  # the next load needs no disk read
         return stored
+
+    def _write_version(self, version: int, frames: IssueFrames) -> dict[str, str]:
+        """Write the frames of ``version`` durably; return each file's SHA-256 by frame."""
+        target = self.directory / f"v{version}"
+        if target.exists():  # left by a writer killed before its manifest switch
+            shutil.rmtree(target)
+        target.mkdir(parents=True)
+        checksums = {name: _write_frame(target, name, df) for name, df in _frames(frames)}
+        fsync_dir(target)
+        fsync_dir(self.directory)
+        return checksums
 
     def _read_manifest_bytes(self) -> bytes | None:
         try:
