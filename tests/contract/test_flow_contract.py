@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.builders import issue
+from tests.builders import issue, search_page
 from tests.contract.support import (
     assert_same,
     by_type,
@@ -308,3 +308,55 @@ def test_when_is_as_of_plus_the_c_quantile_of_days(
     assert 1 - _at_most(days - 1, items - 1) <= confidence + SAMPLING
     expected = datetime(2026, 3, 31, tzinfo=UTC) + timedelta(days=days)
     assert forecast["when"][str(items)][str(confidence)] == expected.isoformat()
+
+
+@pytest.fixture(scope="module")
+def midday_output(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    # as_of 2026-03-31T12:00Z, 28 days: window [03-03T12:00, 03-31T12:00). The input is
+    # a list of two search responses (section 6 accepts one).
+    pages = [search_page(FLOW_ISSUES[:8], "page-2"), search_page(FLOW_ISSUES[8:])]
+    return run_metrics(tmp_path_factory.mktemp("midday"), FLOW_SETTINGS, pages,
+                       as_of="2026-03-31T12:00:00Z", days=28)
+
+
+def test_midday_as_of_moves_the_window(midday_output: dict[str, Any]) -> None:
+    # Now F-12 (03-03T00) is before the window; F-9's Done at 03-31T00 is applied and
+    # F-10 (created Done at 03-31T00) is considered: completed = 9 - 1 + 2 = 10, of which
+    # unstarted F-4, F-14, F-10. F-9 flow time 03-26 -> 03-31 = 5 d, active 5 d.
+    # Measured days sorted: 1 (F-3), 1 (F-16), 2 (F-1), 2 (F-6), 3.5 (F-5), 5 (F-2),
+    # 5 (F-9): median 2.0; p85 h = 5.1 -> 5.0; p95 -> 5.0.
+    # Active 2 + 3 + 1 + 1.5 + 2 + 1 + 5 = 15.5 of 2 + 5 + 1 + 3.5 + 2 + 1 + 5 = 19.5.
+    assert midday_output["issues"] == 16
+    assert_same(midday_output["flow"], {
+        "velocity": {"completed": 10, "per_week": 2.5,
+                     "by_type": by_type(feature=7, defect=1, risk=1, debt=1)},
+        "time": {"items": 7, "unstarted": 3, "median_days": 2.0, "p85_days": 5.0,
+                 "p95_days": 5.0},
+        "efficiency": {"percent": 15.5 / 19.5 * 100},
+        "load": {"wip": 3, "by_status": {"In Progress": 1, "In Review": 1, "Blocked": 1}},
+        "distribution": shares(feature=7, defect=1, risk=1, debt=1),
+    })
+
+
+def test_midday_cumulative_flow_has_partial_first_and_last_days(
+    midday_output: dict[str, Any],
+) -> None:
+    # UTC days overlapping the window: 03-03 (from 12:00) .. 03-31 (to 12:00) = 29.
+    cfd = midday_output["cumulative_flow"]
+    assert (cfd["days"][0], cfd["days"][-1], len(cfd["days"])) == ("2026-03-03",
+                                                                   "2026-03-31", 29)
+    rows = {day: [cfd["counts"][state][cfd["days"].index(day)] for state in CFD_COLUMNS]
+            for day in ("2026-03-03", "2026-03-30", "2026-03-31")}
+    # 03-30 ends at 03-31T00:00: F-9's Done and F-10's creation at that instant are not
+    # in yet; 03-31 ends at as_of: F-9 and F-10 done (12), F-7, F-13, F-8 in progress.
+    assert rows == {"2026-03-03": CFD_DAYS["2026-03-03"], "2026-03-30": CFD_DAYS["2026-03-30"],
+                    "2026-03-31": [0, 1, 1, 1, 0, 12]}
+
+
+def test_midday_forecast_samples_full_days(midday_output: dict[str, Any]) -> None:
+    # Reading recorded in docs/metrics.md: with an as_of that is not a UTC midnight the
+    # samples are the 28 whole 24-hour days ending at as_of (not 29 UTC days, two of
+    # them partial, which would bias the forecast low).
+    forecast = midday_output["forecast"]
+    assert (forecast["sample_days"], forecast["completed_in_window"]) == (28, 10)
+    assert_same(forecast["mean_per_day"], 10 / 28)
