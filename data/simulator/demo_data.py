@@ -230,13 +230,28 @@ def _issue(rng: random.Random, number: int, plan: Plan, anchor: datetime,
     histories = _histories(rng, plan, anchor)
     for history in histories:
         history["id"] = str(next(history_ids))
+    fields = _fields(rng, plan, histories)
+    for history in histories:
+        del history["_at"], history["_offset"]
+    issue_id = str(30000 + number)
+    return {
+        "id": issue_id,
+        "key": f"{PROJECT['key']}-{number}",
+        "self": f"/rest/api/3/issue/{issue_id}",
+        "fields": fields,
+        "changelog": {"startAt": 0, "maxResults": len(histories), "total": len(histories),
+                      "histories": histories},
+    }
+
+
+def _fields(rng: random.Random, plan: Plan, histories: list[dict[str, Any]]) -> dict[str, Any]:
+    """The issue's fields: dates and status from its plan and histories (which still
+    carry their private ``_at`` and ``_offset``), the rest drawn from ``rng``."""
     final = plan.steps[-1].to_status if plan.steps else plan.initial
     done = completed_at(plan.initial, plan.steps)
     done_offset = next((s.author[2] for s in reversed(plan.steps) if s.at == done), 0)
     last = max([plan.created] + [h["_at"] for h in histories])
     last_offset = histories[-1]["_offset"] if histories else plan.reporter[2]
-    for history in histories:
-        del history["_at"], history["_offset"]
     fields = {
         "summary": values.summary(rng, plan.issue_type),
         "issuetype": issue_type_ref(plan.issue_type),
@@ -256,15 +271,7 @@ def _issue(rng: random.Random, number: int, plan: Plan, anchor: datetime,
         if rng.random() < 0.7 else None,
     }
     fields.update({k: v for k, v in plan.fields.items() if not k.startswith("_")})
-    issue_id = str(30000 + number)
-    return {
-        "id": issue_id,
-        "key": f"{PROJECT['key']}-{number}",
-        "self": f"/rest/api/3/issue/{issue_id}",
-        "fields": fields,
-        "changelog": {"startAt": 0, "maxResults": len(histories), "total": len(histories),
-                      "histories": histories},
-    }
+    return fields
 
 
 def _histories(rng: random.Random, plan: Plan, anchor: datetime) -> list[dict[str, Any]]:
