@@ -202,18 +202,43 @@ def _deployments(ctx: dict) -> list[tuple[str, int, bool, set[str]]]:
 
 
 def _dora(ctx: dict) -> dict[str, Any]:
-    settings = ctx["settings"]
     deployments = _deployments(ctx)
     inside = [d for d in deployments if _in(ctx, d[1])]
     failed = sum(1 for d in inside if d[2])
-    links = defaultdict(set)
-    by_version = settings.dora.deployments.source == "versions"
+    lead_hours, restore_hours = _lead_and_restore_hours(ctx, deployments)
+    return {
+        "deployment_frequency": {"deployments": len(inside),
+                                 "per_week": len(inside) * 7 / ctx["days"]},
+        "lead_time_for_changes": {"changes": len(lead_hours),
+                                  "median_hours": percentile(lead_hours, 50),
+                                  "p85_hours": percentile(lead_hours, 85)},
+        "change_failure_rate": {"deployments": len(inside), "failed": failed,
+                                "percent": failed / len(inside) * 100 if inside else None},
+        "time_to_restore": {"incidents": len(restore_hours),
+                            "median_hours": percentile(restore_hours, 50),
+                            "p85_hours": percentile(restore_hours, 85)},
+    }
+
+
+def _fix_links(ctx: dict) -> dict[str, set[str]]:
+    """Issue id -> its fix versions, by id (versions source) or by name (issues source)."""
+    links: dict[str, set[str]] = defaultdict(set)
+    by_version = ctx["settings"].dora.deployments.source == "versions"
     versions = ctx["frames"].versions
     for issue_id, relation, vid, name in zip(versions["issue_id"], versions["relation"],
                                              versions["version_id"], versions["name"],
                                              strict=True):
         if relation == "fix":
             links[issue_id].add(vid if by_version else name)
+    return links
+
+
+def _lead_and_restore_hours(
+    ctx: dict, deployments: list[tuple[str, int, bool, set[str]]]
+) -> tuple[list[float], list[float]]:
+    """Each change's lead time and each incident's restore time in the window, in hours."""
+    settings = ctx["settings"]
+    links = _fix_links(ctx)
     deployed_at = defaultdict(list)  # link key -> deployment times
     for _id, when, _failed, keys in deployments:
         for key in keys:
@@ -233,18 +258,7 @@ def _dora(ctx: dict) -> dict[str, Any]:
             finish = _time_of(ctx, issue, inc.end_field) or issue.completed
             if _in(ctx, finish) and finish >= begin:
                 restore_hours.append((finish - begin) / HOUR)
-    return {
-        "deployment_frequency": {"deployments": len(inside),
-                                 "per_week": len(inside) * 7 / ctx["days"]},
-        "lead_time_for_changes": {"changes": len(lead_hours),
-                                  "median_hours": percentile(lead_hours, 50),
-                                  "p85_hours": percentile(lead_hours, 85)},
-        "change_failure_rate": {"deployments": len(inside), "failed": failed,
-                                "percent": failed / len(inside) * 100 if inside else None},
-        "time_to_restore": {"incidents": len(restore_hours),
-                            "median_hours": percentile(restore_hours, 50),
-                            "p85_hours": percentile(restore_hours, 85)},
-    }
+    return lead_hours, restore_hours
 
 
 def _flow_type(ctx: dict, issue: _Issue) -> str:
