@@ -7,6 +7,7 @@ simulator enforces a server-side rate limit. See tests/scale/stack.py.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import re
@@ -15,6 +16,7 @@ import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -27,6 +29,7 @@ from data.simulator.demo_data import generate_demo_issues
 from data.simulator.server import JiraSimulator
 from tests.conftest_redis import running_redis
 from tests.scale.stack import DashClient, Stack, team_stack, wait_for, write_settings
+from ui import ids
 
 pytestmark = pytest.mark.redis
 
@@ -47,6 +50,63 @@ def _flight_status(stack: Stack) -> FlightStatus:
     return RedisSingleFlight(redis.Redis.from_url(stack.redis_url, decode_responses=True)).status(
         key
     )
+
+
+class TabClient(DashClient):
+    """A browser tab: its fetch carries the page load id its layout gave it."""
+
+    def __init__(self, base_url: str, *, clicks: int = 1) -> None:
+        super().__init__(base_url, clicks=clicks)
+        self.page_load_id = _layout_value(self.session, base_url, ids.PAGE_LOAD_ID)
+
+    def _body(self, full: bool) -> dict[str, Any]:
+        body = super()._body(full)
+        for item in body["state"]:
+            if item["id"] == ids.PAGE_LOAD_ID:
+                item["value"] = self.page_load_id
+        return body
+
+    def watch_tick(self, started: datetime) -> str | None:
+        """One tick of this tab's team-mode watcher (a fetch that ended with no result):
+        the alert it shows, as JSON text, or None."""
+        (callback,) = [c for c in self._all_dependencies()
+                       if {"id": ids.FETCH_WATCH, "property": "n_intervals"} in c["inputs"]]
+        output = callback["output"]  # "..id.prop@hash...id.prop@hash.." (duplicates)
+        outputs = [dict(zip(("id", "property"), part.rsplit(".", 1), strict=True))
+                   for part in output.strip(".").split("...")]
+        states = {ids.FETCH_WATCH_STATE: {"started": started.isoformat()},
+                  ids.FETCH_RESULT: None}
+        body = {
+            "output": output, "outputs": outputs,
+            "inputs": [{**item, "value": 1} for item in callback["inputs"]],
+            "changedPropIds": [f"{ids.FETCH_WATCH}.n_intervals"],
+            "state": [{**item, "value": states[item["id"]]} for item in callback["state"]],
+        }
+        answer = self.session.post(self.base_url + "/_dash-update-component", json=body,
+                                   timeout=30)
+        answer.raise_for_status()
+        if answer.status_code == 204:
+            return None
+        return json.dumps(answer.json()["response"].get(ids.FETCH_ALERT))
+
+    def _all_dependencies(self) -> list[dict[str, Any]]:
+        answer = self.session.get(self.base_url + "/_dash-dependencies", timeout=30)
+        answer.raise_for_status()
+        return answer.json()
+
+
+def _layout_value(session: requests.Session, base_url: str, store_id: str) -> Any:
+    """The ``data`` of the component ``store_id`` in a freshly loaded layout."""
+    pending = [session.get(base_url + "/_dash-layout", timeout=30).json()]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            if node.get("props", {}).get("id") == store_id:
+                return node["props"].get("data")
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    raise AssertionError(f"no {store_id} in the layout")
 
 
 def _fetch_all(clients: list[DashClient], *, full: bool = False) -> list[dict]:
@@ -125,7 +185,10 @@ def test_three_users_fetching_at_once_cause_one_fetch_with_single_process_number
                     issue_count=600) as stack:
         _wait_for_start_up_fetch(stack)
         stack.simulator.reset_stats()
-        users = [DashClient(stack.web_url, clicks=n) for n in (1, 2, 3)]
+        # Three tabs, each on its first click: only their page load ids tell their
+        # background jobs apart (Dash keys a job's result by the callback's arguments).
+        users = [TabClient(stack.web_url, clicks=1) for _ in range(3)]
+        assert len({user.page_load_id for user in users}) == 3
         results = _fetch_all(users, full=True)
         stats = stack.simulator.stats
         assert [result.get("ok") for result in results] == [True, True, True], results
@@ -155,8 +218,9 @@ def test_killing_the_fetching_worker_keeps_the_last_good_data_and_reports_the_fa
         good = _report(stack.settings_path, stack.cache_dir)
         good_version = service.load_cached(load_settings(stack.settings_path),
                                            cache_dir=stack.cache_dir).store_version
-        first, second = DashClient(stack.web_url, clicks=2), DashClient(stack.web_url, clicks=3)
-        first.start_fetch(full=True)
+        first, second = TabClient(stack.web_url, clicks=2), DashClient(stack.web_url, clicks=3)
+        started = datetime.now(UTC)
+        lost = first.start_fetch(full=True)
         def leading() -> bool:  # the first user's flight is under way (not the start-up one)
             status = _flight_status(stack)
             return status.state == "running" and status.fetched > 0
@@ -177,6 +241,13 @@ def test_killing_the_fetching_worker_keeps_the_last_good_data_and_reports_the_fa
         assert outcome["ok"] is False
         assert outcome["error"] == ABANDONED_MESSAGE
         assert _flight_status(stack).state == "abandoned"
+        # The first user's own job died with the worker: Dash has no result for it,
+        # so that tab's watcher reports the abandoned flight instead.
+        assert first.poll(lost, full=True) is None
+        alert = first.watch_tick(started)
+        assert alert is not None
+        assert "The worker running it ended before it finished." in alert
+        assert "The pages keep showing the last good data" in alert
         # The last good data is still what every page is computed from.
         stored = service.load_cached(load_settings(stack.settings_path),
                                      cache_dir=stack.cache_dir)
