@@ -12,6 +12,9 @@ Terms:
   files to clean up). Hand-written rather than the ``filelock`` package because that
   package is not among the pinned requirements and the POSIX part we need is ~20
   lines; diskcache's ``Lock`` spins on its SQLite table instead of blocking.
+- *waiting for a fetch*: a writer waiting for this lock, or a follower waiting for a
+  leader in team mode (:mod:`data.scale.single_flight`), stops the same way: on its
+  user's cancel, or with ``BUSY_MESSAGE`` once its time is up (:func:`check_waiting`).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from pathlib import Path
 from configuration.errors import CacheError, JiraCancelled
 
 LOCK_POLL_SECONDS = 0.05
+BUSY_MESSAGE = "Another fetch of the same JIRA query is still running; try again later."
 
 
 def fsync_dir(path: Path) -> None:
@@ -86,14 +90,17 @@ def key_lock(
 def _acquire(fd: int, timeout: float, cancel: Callable[[], bool] | None) -> None:
     deadline = time.monotonic() + timeout
     while True:
-        try:
+        with contextlib.suppress(BlockingIOError):  # held elsewhere: wait below
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return
-        except BlockingIOError:
-            if cancel is not None and cancel():
-                raise JiraCancelled("The fetch was cancelled.") from None
-            if time.monotonic() >= deadline:
-                raise CacheError(
-                    "Another fetch of the same JIRA query is still running; try again later."
-                ) from None
-            time.sleep(LOCK_POLL_SECONDS)
+        check_waiting(cancel, timed_out=time.monotonic() >= deadline)
+        time.sleep(LOCK_POLL_SECONDS)
+
+
+def check_waiting(cancel: Callable[[], bool] | None, *, timed_out: bool) -> None:
+    """Stop waiting for another fetch: ``JiraCancelled`` when the user cancelled,
+    ``CacheError`` when the wait timed out; otherwise return to wait some more."""
+    if cancel is not None and cancel():
+        raise JiraCancelled("The fetch was cancelled.")
+    if timed_out:
+        raise CacheError(BUSY_MESSAGE)

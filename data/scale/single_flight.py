@@ -46,6 +46,7 @@ from redis.exceptions import LockError
 
 from configuration import errors
 from configuration.errors import DashboardError, JiraCancelled, JiraError
+from data.cache.files import check_waiting
 from data.scale.connection import redis_errors
 
 log = logging.getLogger(__name__)
@@ -187,12 +188,7 @@ class RedisSingleFlight:
                 raise rebuild_error(status)
             if status.state == "idle":  # the lock is free and no flight ever published
                 return None
-            if cancel is not None and cancel():
-                raise JiraCancelled("The fetch was cancelled.")
-            if self._clock() >= deadline:
-                raise errors.CacheError(
-                    "Another fetch of the same JIRA query is still running; try again later."
-                )
+            check_waiting(cancel, timed_out=self._clock() >= deadline)
             self._sleep(self._poll)
 
     def _publish(self, key: str, **fields: object) -> None:
