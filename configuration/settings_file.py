@@ -9,7 +9,7 @@ Terms used here:
 - *atomic save*: the new content goes to a temporary file in the same directory, is
   flushed to disk, then ``os.replace``-d over the old file, so a reader sees either
   the old file or the new one, never half of one. The file mode is 0600 because the
-  file may hold the token.
+  file may hold the token (:func:`configuration.atomic_files.replace_atomically`).
 
 Precedence, in one place: environment token > file > dataclass default.
 """
@@ -20,11 +20,11 @@ import contextlib
 import dataclasses
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from configuration.atomic_files import fsync_dir, replace_atomically
 from configuration.errors import ConfigError
 from configuration.paths import DEFAULT_SETTINGS_PATH
 from configuration.redaction import register_secret
@@ -151,35 +151,14 @@ def save_settings(
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    tmp_name: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        # mkstemp creates the file with mode 0600 from the start: the token is never
-        # readable by others, not even for a moment.
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-        tmp_name = None
-        _fsync_directory(path.parent)
+        replace_atomically(path, text.encode("utf-8"))
     except OSError as err:
         raise ConfigError(
             f"Cannot save the settings to {path}: {err.strerror or err}; "
             "the previous file is unchanged."
         ) from err
-    finally:
-        if tmp_name is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
-
-
-def _fsync_directory(directory: Path) -> None:
     # Makes the rename itself durable; some filesystems refuse, which is harmless.
     with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        fsync_dir(path.parent)

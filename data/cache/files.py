@@ -1,11 +1,10 @@
-"""Crash-safe file primitives: atomic writes, directory fsync and a per-key lock.
+"""The per-key lock every writer of an issue store holds.
+
+The crash-safe writes themselves (atomic write, directory fsync) are in
+:mod:`configuration.atomic_files`, shared with the settings file.
 
 Terms:
 
-- *atomic write*: the bytes go to a temporary file in the same directory, which is
-  fsynced and then renamed over the target with ``os.replace``; the directory is
-  fsynced too, so after a crash (even ``kill -9`` or power loss) the target holds
-  either the old or the new content, never a mix.
 - *key lock*: an exclusive ``fcntl.flock`` on ``<key>.lock``. ``flock`` locks belong
   to the open file, so they exclude other threads of the same process as well as
   other processes, and the kernel releases them when a process dies (no stale lock
@@ -21,8 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import os
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -31,39 +28,6 @@ from configuration.errors import CacheError, JiraCancelled
 
 LOCK_POLL_SECONDS = 0.05
 BUSY_MESSAGE = "Another fetch of the same JIRA query is still running; try again later."
-
-
-def fsync_dir(path: Path) -> None:
-    """Flush a directory entry (a create or rename) to disk."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_durable(path: Path, data: bytes) -> None:
-    """Write a new file and fsync it (the caller makes it visible atomically)."""
-    with open(path, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically (temp file + fsync + os.replace)."""
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-        raise
-    fsync_dir(path.parent)
 
 
 @contextlib.contextmanager

@@ -34,7 +34,7 @@ from typing import Any
 
 import pandas as pd
 
-from data.cache.files import atomic_write
+from configuration.atomic_files import atomic_write
 from data.issues.frames import IssueFrames
 
 log = logging.getLogger(__name__)

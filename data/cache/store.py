@@ -47,8 +47,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from configuration.atomic_files import atomic_write, fsync_dir, write_durable
 from configuration.settings import JiraSettings
-from data.cache.files import atomic_write, fsync_dir, key_lock, write_durable
+from data.cache.files import key_lock
 from data.cache.keys import config_hash, normalize_jql, public_url, store_key
 from data.issues.frames import (
     FIELD_VALUE_COLUMNS,
