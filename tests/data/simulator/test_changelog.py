@@ -8,6 +8,7 @@ import pytest
 import requests
 
 from data.simulator.server import JiraSimulator
+from tests.data.simulator.helpers import token_pages
 
 
 def long_issues(issues: list[dict], count: int) -> list[dict]:
@@ -51,16 +52,7 @@ def test_issue_changelog_by_id_and_unknown_issue(
 
 
 def bulk(sim: JiraSimulator, http: requests.Session, **body: Any) -> list[dict]:
-    pages, token = [], None
-    while True:
-        payload = body | ({"nextPageToken": token} if token else {})
-        response = http.post(f"{sim.url}/rest/api/3/changelog/bulkfetch", json=payload,
-                             timeout=10)
-        assert response.status_code == 200, response.text
-        pages.append(response.json())
-        token = pages[-1].get("nextPageToken")
-        if token is None:
-            return pages
+    return token_pages(http, f"{sim.url}/rest/api/3/changelog/bulkfetch", body)
 
 
 def merged(pages: list[dict]) -> dict[str, list[dict]]:

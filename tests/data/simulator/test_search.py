@@ -8,20 +8,13 @@ import pytest
 import requests
 
 from data.simulator.server import JiraSimulator
+from tests.data.simulator.helpers import token_pages
 
 JQL = "project = DEMO ORDER BY key"
 
 
 def cloud_pages(sim: JiraSimulator, http: requests.Session, **body: Any) -> list[dict]:
-    pages, token = [], None
-    while True:
-        payload = {"jql": JQL, **body} | ({"nextPageToken": token} if token else {})
-        response = http.post(f"{sim.url}/rest/api/3/search/jql", json=payload, timeout=10)
-        assert response.status_code == 200, response.text
-        pages.append(response.json())
-        token = pages[-1].get("nextPageToken")
-        if token is None:
-            return pages
+    return token_pages(http, f"{sim.url}/rest/api/3/search/jql", {"jql": JQL, **body})
 
 
 def test_cloud_paging_sees_every_issue_exactly_once(
