@@ -9,15 +9,21 @@ here too.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from data.simulator.server import JiraSimulator
 from tests.builders import issue, option, search_page, version
 from tests.contract import test_dora_contract as dora
 from tests.contract import test_flow_contract as flow
 from tests.contract.support import (
+    REPO,
     assert_same,
     assert_section6_types,
     by_type,
@@ -197,3 +203,30 @@ def test_json_types_and_default_period(
     assert output["period_days"] == 35
     assert len(output["series"]["week_start"]) == 5
     assert_section6_types(output)
+
+
+def test_fetch_then_metrics_from_the_cache_gives_the_same_headline(tmp_path: Path) -> None:
+    # Section 6: without --issues the command uses the cache. The DORA example, served
+    # by the project's JIRA simulator on 127.0.0.1 and synced by `app.py fetch`, must
+    # give the very numbers worked out by hand for the issues file.
+    env = {**os.environ, "DASHBOARD_LOG_DIR": str(tmp_path / "logs"),
+           "DASHBOARD_CACHE_DIR": str(tmp_path / "cache")}
+    settings_path = tmp_path / "settings.json"
+    with JiraSimulator(dora.ISSUE_SOURCE) as simulator:
+        settings_path.write_text(json.dumps({
+            **dora.ISSUE_SOURCE_SETTINGS,
+            "jira": {"url": simulator.url, "email": "demo@example.com",
+                     "token": "demo-token", "jql": "project in (D, C, I)"},
+        }))
+        fetched = subprocess.run(
+            [sys.executable, "app.py", "fetch", "--settings", str(settings_path)],
+            cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False)
+        assert fetched.returncode == 0, fetched.stderr
+        assert "23 issues" in fetched.stdout
+    # the simulator is stopped: the metrics come from the cache alone
+    done = subprocess.run(
+        [sys.executable, "app.py", "metrics", "--settings", str(settings_path),
+         "--as-of", AS_OF, "--days", "28"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert_same(headline(json.loads(done.stdout)), dora.ISSUE_SOURCE_EXPECTED)
