@@ -6,6 +6,7 @@ import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Callable
 
 import pytest
 import redis
@@ -68,13 +69,33 @@ def _in_thread(fn) -> tuple[threading.Thread, dict[str, object]]:
     return thread, box
 
 
-def test_second_caller_follows_the_first_and_never_fetches(redis_url: str) -> None:
-    leader, follower_leads, follower_progress = Leader(), [], []
-    first, second = _flights(redis_url, poll_seconds=0.02), _flights(redis_url, poll_seconds=0.02)
+def _lead_then_follow(
+    url: str,
+    leader: Leader,
+    follow_run: Callable[[RedisSingleFlight], object],
+    while_both_run: Callable[[RedisSingleFlight], None] = lambda flights: None,
+) -> tuple[RedisSingleFlight, dict[str, object], dict[str, object]]:
+    """One flight leads with ``leader``; once it has reported, ``follow_run`` runs with a
+    second flight; ``while_both_run`` looks on before the leader is released.
+
+    Returns the leading flight and what each thread returned or raised.
+    """
+    first, second = _flights(url, poll_seconds=0.02), _flights(url, poll_seconds=0.02)
     lead_thread, lead_box = _in_thread(lambda: first.run(KEY, leader, lambda: "unused"))
     assert leader.reported.wait(timeout=10)
+    follow_thread, follow_box = _in_thread(lambda: follow_run(second))
+    time.sleep(0.2)  # the follower is now polling the leader's progress
+    while_both_run(second)
+    leader.release.set()
+    lead_thread.join(timeout=10)
+    follow_thread.join(timeout=10)
+    return first, lead_box, follow_box
 
-    def follow_run() -> object:
+
+def test_second_caller_follows_the_first_and_never_fetches(redis_url: str) -> None:
+    leader, follower_leads, follower_progress = Leader(), [], []
+
+    def follow_run(second: RedisSingleFlight) -> object:
         return second.run(
             KEY,
             lambda progress: follower_leads.append(1),
@@ -82,15 +103,13 @@ def test_second_caller_follows_the_first_and_never_fetches(redis_url: str) -> No
             progress=lambda fetched, expected: follower_progress.append((fetched, expected)),
         )
 
-    follow_thread, follow_box = _in_thread(follow_run)
-    time.sleep(0.2)
-    status = second.status(KEY)
-    assert (status.state, status.fetched, status.expected) == ("running", 5, 10)
-    assert status.leader is not None
-    assert status.leader.endswith(f":{os.getpid()}")
-    leader.release.set()
-    lead_thread.join(timeout=10)
-    follow_thread.join(timeout=10)
+    def while_both_run(second: RedisSingleFlight) -> None:
+        status = second.status(KEY)
+        assert (status.state, status.fetched, status.expected) == ("running", 5, 10)
+        assert status.leader is not None
+        assert status.leader.endswith(f":{os.getpid()}")
+
+    first, lead_box, follow_box = _lead_then_follow(redis_url, leader, follow_run, while_both_run)
     assert lead_box == {"value": "fetched by the leader"}
     assert follow_box == {"value": "read from the shared store"}
     assert (leader.calls, follower_leads) == (1, [])
@@ -100,14 +119,9 @@ def test_second_caller_follows_the_first_and_never_fetches(redis_url: str) -> No
 
 def test_leader_failure_is_raised_in_the_follower_with_its_type(redis_url: str) -> None:
     leader = Leader(fail=JiraAuthError("JIRA rejected the credentials.", status=401))
-    first, second = _flights(redis_url, poll_seconds=0.02), _flights(redis_url, poll_seconds=0.02)
-    lead_thread, lead_box = _in_thread(lambda: first.run(KEY, leader, lambda: "unused"))
-    assert leader.reported.wait(timeout=10)
-    follow_thread, follow_box = _in_thread(lambda: second.run(KEY, leader, lambda: "unused"))
-    time.sleep(0.1)
-    leader.release.set()
-    lead_thread.join(timeout=10)
-    follow_thread.join(timeout=10)
+    first, lead_box, follow_box = _lead_then_follow(
+        redis_url, leader, lambda second: second.run(KEY, leader, lambda: "unused")
+    )
     assert isinstance(lead_box["error"], JiraAuthError)
     assert isinstance(follow_box["error"], JiraAuthError)
     assert str(follow_box["error"]) == "JIRA rejected the credentials."
@@ -118,16 +132,11 @@ def test_leader_failure_is_raised_in_the_follower_with_its_type(redis_url: str) 
 
 def test_a_cancelled_leader_hands_the_fetch_to_its_follower(redis_url: str) -> None:
     leader = Leader(fail=JiraCancelled("The fetch was cancelled."))
-    first, second = _flights(redis_url, poll_seconds=0.02), _flights(redis_url, poll_seconds=0.02)
-    lead_thread, lead_box = _in_thread(lambda: first.run(KEY, leader, lambda: "unused"))
-    assert leader.reported.wait(timeout=10)
-    follow_thread, follow_box = _in_thread(
-        lambda: second.run(KEY, lambda progress: "fetched by the follower", lambda: "unused")
+    first, lead_box, follow_box = _lead_then_follow(
+        redis_url, leader,
+        lambda second: second.run(KEY, lambda progress: "fetched by the follower",
+                                  lambda: "unused"),
     )
-    time.sleep(0.1)
-    leader.release.set()
-    lead_thread.join(timeout=10)
-    follow_thread.join(timeout=10)
     assert isinstance(lead_box["error"], JiraCancelled)
     assert follow_box == {"value": "fetched by the follower"}
     assert first.status(KEY).state == "done"
