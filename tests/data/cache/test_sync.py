@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -259,22 +260,24 @@ def test_progress_is_reported_during_a_full_fetch(
     assert seen[-1] == (PROJECT_SIZE, PROJECT_SIZE)
 
 
+def _twice_at_once(action: Callable[[], SyncResult]) -> list[SyncResult]:
+    """``action`` in two threads released together; a thread's exception is raised here."""
+    barrier = threading.Barrier(2)
+
+    def run(_: int) -> SyncResult:
+        barrier.wait()
+        return action()
+
+    with ThreadPoolExecutor(2) as pool:
+        return list(pool.map(run, range(2)))
+
+
 def test_two_threads_fetching_the_same_key_make_one_fetch(
     settings: Settings, simulator: JiraSimulator, store_root: Path
 ) -> None:
-    barrier = threading.Barrier(2)
-    results: list[SyncResult] = []
-
-    def fetch() -> None:
-        store = IssueStore.for_jira(store_root, settings.jira)
-        barrier.wait()
-        results.append(sync(settings, store, now=NOW))
-
-    threads = [threading.Thread(target=fetch) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = _twice_at_once(
+        lambda: sync(settings, IssueStore.for_jira(store_root, settings.jira), now=NOW)
+    )
     modes = sorted(r.mode for r in results)
     assert modes == ["cached", "full"]
     fetched = next(r for r in results if r.mode == "full")
@@ -290,20 +293,10 @@ def test_two_forced_full_fetches_at_once_make_one_fetch(
 ) -> None:
     sync(settings, IssueStore.for_jira(store_root, settings.jira), now=NOW)
     simulator.reset_stats()
-    barrier = threading.Barrier(2)
-    modes: list[str] = []
-
-    def fetch() -> None:
-        store = IssueStore.for_jira(store_root, settings.jira)
-        barrier.wait()
-        modes.append(sync(settings, store, now=NOW, full=True).mode)
-
-    threads = [threading.Thread(target=fetch) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(modes) == ["cached", "full"]
+    results = _twice_at_once(
+        lambda: sync(settings, IssueStore.for_jira(store_root, settings.jira), now=NOW, full=True)
+    )
+    assert sorted(r.mode for r in results) == ["cached", "full"]
 
 
 DAMAGE = {
