@@ -63,3 +63,18 @@ def test_confidence_curves_mark_85_percent():
                                 0.85: datetime(2026, 3, 3, tzinfo=UTC), 0.95: None}, items=50)
     assert list(when.data[0].x) == ["1 Mar", "3 Mar"]
     assert list(when.data[0].y) == [60.0, 85.0]  # the chance of done by each day
+
+
+def test_aging_wip_legend_shows_each_flow_types_marker():
+    items = pd.DataFrame({"key": ["A-1", "A-2", "A-3"], "status": ["In Progress"] * 3,
+                          "age_days": [1.0, 5.0, 9.0], "flow_type": ["defect", "feature",
+                                                                     "feature"]})
+    fig = distributions.aging_wip(items, ["In Progress"], {"p50": 5.0})
+    boxes = [t for t in fig.data if t.type == "box"]
+    legend = [t for t in fig.data if t.showlegend is not False and t.legendgroup]
+    assert [b.showlegend for b in boxes] == [False, False]  # invisible boxes: no icon
+    assert [(t.type, t.mode, t.name) for t in legend] == [("scatter", "markers", "defect"),
+                                                          ("scatter", "markers", "feature")]
+    assert [t.marker.color for t in legend] == [FLOW_TYPE_COLORS["defect"],
+                                                FLOW_TYPE_COLORS["feature"]]
+    assert {b.legendgroup for b in boxes} == {"defect", "feature"}

@@ -103,13 +103,17 @@ def aging_wip(items: pd.DataFrame, status_order: Sequence[str],
     """
     fig = base_figure(height)
     for flow_type, group in items.groupby("flow_type", sort=True):
+        marker = {"color": FLOW_TYPE_COLORS.get(str(flow_type)), "size": 7, "opacity": 0.75}
+        # The box is invisible, so its own legend icon would be too: the legend shows
+        # an empty marker trace of the same group instead (clicking it hides both).
         fig.add_box(x=group["status"], y=group["age_days"], name=str(flow_type),
+                    legendgroup=str(flow_type), showlegend=False,
                     text=group["key"], boxpoints="all", jitter=0.6, pointpos=0,
-                    fillcolor="rgba(0,0,0,0)", line={"width": 0},
-                    marker={"color": FLOW_TYPE_COLORS.get(str(flow_type)), "size": 7,
-                            "opacity": 0.75},
+                    fillcolor="rgba(0,0,0,0)", line={"width": 0}, marker=marker,
                     hoveron="points",
                     hovertemplate="%{text}<br>%{x}<br>%{y:.1f} days old<extra></extra>")
+        fig.add_scatter(x=[None], y=[None], mode="markers", name=str(flow_type),
+                        legendgroup=str(flow_type), marker=marker, hoverinfo="skip")
     _percentile_lines(fig, percentiles, vertical=False)
     fig.update_layout(boxmode="overlay")
     fig.update_xaxes(categoryorder="array", categoryarray=list(status_order))
