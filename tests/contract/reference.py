@@ -141,12 +141,19 @@ class Item:
         return total
 
 
-def headline(raws: list[dict], settings: dict, as_of: datetime, days: int) -> dict[str, Any]:
-    """The section 6 headline, computed issue by issue."""
-    start = as_of - timedelta(days=days)
+def headline(raws: list[dict], settings: dict, as_of: datetime, days: int,
+             bucket: tuple[datetime, datetime] | None = None) -> dict[str, Any]:
+    """The section 6 headline, computed issue by issue.
+
+    ``bucket`` (section 7) replaces the window ``[as_of - days, as_of)`` by
+    ``[start, end)``: events are still the ones defined at ``as_of``, and WIP is
+    counted at the bucket's end.
+    """
+    start, end = bucket or (as_of - timedelta(days=days), as_of)
+    days = round((end - start) / timedelta(days=1))
 
     def inside(moment: datetime | None) -> bool:
-        return moment is not None and start <= moment < as_of
+        return moment is not None and start <= moment < end
 
     items = [Item(raw, settings, as_of) for raw in raws if when(raw["fields"]["created"]) < as_of]
     dora = settings["dora"]
@@ -162,7 +169,7 @@ def headline(raws: list[dict], settings: dict, as_of: datetime, days: int) -> di
         "period_days": days,
         "issues": len(items),
         "dora": _dora(deployments, changes, incidents, settings, days=days, inside=inside),
-        "flow": _flow(flow, settings, days, as_of, inside),
+        "flow": _flow(flow, settings, days, end, inside),
     }
 
 
@@ -250,7 +257,7 @@ def _flow_type(item: Item, settings: dict) -> str:
     return "other"
 
 
-def _flow(flow: list[Item], settings: dict, days: int, as_of: datetime,
+def _flow(flow: list[Item], settings: dict, days: int, wip_at: datetime,
           inside: Any) -> dict[str, Any]:
     done = [i for i in flow if inside(i.completed)]
     counts = dict.fromkeys(FLOW_TYPES, 0)
@@ -260,8 +267,8 @@ def _flow(flow: list[Item], settings: dict, days: int, as_of: datetime,
     spans = [(i.completed - i.started).total_seconds() for i in measured]
     active = sum(i.active_seconds() for i in measured)
     wip: dict[str, int] = {}
-    for item in flow:
-        status = item.status_at(as_of)
+    for item in (i for i in flow if i.created < wip_at):
+        status = item.status_at(wip_at)
         if item.state(status) in ("active", "waiting"):
             wip[status] = wip.get(status, 0) + 1
     flow_days = [s / 86400 for s in spans]

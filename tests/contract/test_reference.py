@@ -120,18 +120,52 @@ def _settings(rng: random.Random) -> dict[str, Any]:
 
 
 def _engine(raws: list[dict], raw_settings: dict[str, Any]) -> dict[str, Any]:
+    """The engine's report JSON for the project (the CLI's ``--issues`` path)."""
     settings = parse_settings(raw_settings)
     frames = normalize_issues(raws, settings.mapped_field_ids())
     ctx = CalculationContext.build(frames, settings, as_of=AS_OF, period_days=DAYS)
-    return headline(report_to_json(compute_report(ctx, analytics=False)))
+    return report_to_json(compute_report(ctx, analytics=False))
+
+
+def _project(seed: int) -> tuple[list[dict], dict[str, Any]]:
+    rng = random.Random(seed)
+    pool = _versions(rng)
+    raws = [_raw_issue(rng, n, pool) for n in range(rng.randint(0, 40))]
+    return raws, _settings(rng)
 
 
 @pytest.mark.parametrize("seed", range(60))
 def test_engine_equals_the_outside_calculator(seed: int) -> None:
-    rng = random.Random(seed)
-    pool = _versions(rng)
-    raws = [_raw_issue(rng, n, pool) for n in range(rng.randint(0, 40))]
-    raw_settings = _settings(rng)
+    raws, raw_settings = _project(seed)
     assert raw_settings["workflow"] == WORKFLOW
     expected = reference.headline(raws, raw_settings, AS_OF, DAYS)
-    assert_same(_engine(raws, raw_settings), expected)
+    assert_same(headline(_engine(raws, raw_settings)), expected)
+
+
+# series column -> where the same number sits in a headline computed for the bucket
+SERIES_COLUMNS = {
+    "deployments": ("dora", "deployment_frequency", "deployments"),
+    "lead_time_median_hours": ("dora", "lead_time_for_changes", "median_hours"),
+    "change_failure_percent": ("dora", "change_failure_rate", "percent"),
+    "restore_median_hours": ("dora", "time_to_restore", "median_hours"),
+    "completed": ("flow", "velocity", "completed"),
+    "flow_time_median_days": ("flow", "time", "median_days"),
+    "efficiency_percent": ("flow", "efficiency", "percent"),
+    "wip": ("flow", "load", "wip"),
+}
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_weekly_series_equals_the_calculator_per_bucket(seed: int) -> None:
+    # Section 7: 4 buckets [as_of - 7 (4 - k) d, as_of - 7 (3 - k) d), each computed
+    # as if it were the window; WIP at the bucket's end.
+    raws, raw_settings = _project(seed)
+    series = _engine(raws, raw_settings)["series"]
+    for k in range(4):
+        bucket = (AS_OF - timedelta(days=7 * (4 - k)), AS_OF - timedelta(days=7 * (3 - k)))
+        assert series["week_start"][k] == bucket[0].isoformat()
+        expected = reference.headline(raws, raw_settings, AS_OF, DAYS, bucket)
+        for column, (section, metric, key) in SERIES_COLUMNS.items():
+            assert_same(series[column][k], expected[section][metric][key], f"{column}[{k}]")
+        by_type = {name: values[k] for name, values in series["throughput_by_type"].items()}
+        assert by_type == expected["flow"]["velocity"]["by_type"]
