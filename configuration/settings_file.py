@@ -32,7 +32,6 @@ from configuration.settings import Settings
 from configuration.validation import SettingsInvalid, parse_settings, settings_to_dict
 
 TOKEN_ENV_VAR = "JIRA_API_TOKEN"
-FILE_MODE = 0o600
 
 
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
