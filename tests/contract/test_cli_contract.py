@@ -230,3 +230,31 @@ def test_fetch_then_metrics_from_the_cache_gives_the_same_headline(tmp_path: Pat
         cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert_same(headline(json.loads(done.stdout)), dora.ISSUE_SOURCE_EXPECTED)
+
+
+@pytest.mark.parametrize(
+    ("payload", "words"),
+    [
+        # 3 histories present of 45: section 6 wants each issue's complete changelog
+        ([issue("T-1", "Story", _t("03-01"), transitions=[
+            (_t("03-02"), "To Do", "In Progress"), (_t("03-03"), "In Progress", "Done")],
+            changelog_total=45)], "T-1"),
+        ({"values": []}, "list of issues"),
+        ([{"key": "X-1"}], "not a JIRA issue"),
+    ],
+    ids=["truncated-changelog", "not-a-search-response", "not-an-issue"],
+)
+def test_bad_issues_files_exit_2_with_one_line(tmp_path: Path, payload: Any, words: str) -> None:
+    settings_path, issues_path = tmp_path / "settings.json", tmp_path / "issues.json"
+    settings_path.write_text(json.dumps(settings_file()))
+    issues_path.write_text(json.dumps(payload))
+    done = subprocess.run(
+        [sys.executable, "app.py", "metrics", "--settings", str(settings_path), "--issues",
+         str(issues_path), "--as-of", AS_OF],
+        cwd=REPO, env={**os.environ, "DASHBOARD_LOG_DIR": str(tmp_path / "logs")},
+        capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert words in done.stderr
+    assert "Traceback" not in done.stderr

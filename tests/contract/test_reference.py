@@ -169,3 +169,33 @@ def test_weekly_series_equals_the_calculator_per_bucket(seed: int) -> None:
             assert_same(series[column][k], expected[section][metric][key], f"{column}[{k}]")
         by_type = {name: values[k] for name, values in series["throughput_by_type"].items()}
         assert by_type == expected["flow"]["velocity"]["by_type"]
+
+
+def _cfd_row(items: list[reference.Item], moment: datetime, columns: list[str]) -> list[int]:
+    """Section 7: flow items created before ``moment`` per state at ``moment``."""
+    row = dict.fromkeys(columns, 0)
+    for item in (i for i in items if i.created < moment):
+        status = item.status_at(moment)
+        state = item.state(status)
+        name = {"done": "done", "not_started": "not started"}.get(state, status)
+        row[name] += 1
+    return list(row.values())
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_cumulative_flow_equals_the_calculator(seed: int) -> None:
+    raws, raw_settings = _project(seed)
+    settings = parse_settings(raw_settings)
+    frames = normalize_issues(raws, settings.mapped_field_ids())
+    ctx = CalculationContext.build(frames, settings, as_of=AS_OF, period_days=DAYS)
+    cfd = report_to_json(compute_report(ctx))["cumulative_flow"]
+    columns = cfd["states"]
+    assert columns == ["not started", *WORKFLOW["active_statuses"],
+                       *WORKFLOW["waiting_statuses"], "done"]
+    deployment_records = raw_settings["dora"]["deployments"]["source"] == "issues"
+    items = [reference.Item(raw, raw_settings, AS_OF) for raw in raws
+             if not (deployment_records and raw["fields"]["issuetype"]["name"] == "Deployment")
+             and reference.when(raw["fields"]["created"]) < AS_OF]
+    for index, day in enumerate(cfd["days"]):
+        moment = datetime.fromisoformat(day).replace(tzinfo=UTC) + timedelta(days=1)
+        assert [cfd["counts"][c][index] for c in columns] == _cfd_row(items, moment, columns)
