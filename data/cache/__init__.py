@@ -2,7 +2,7 @@
 
 - :mod:`.store`: normalized issues of one JIRA query on disk (Parquet + manifest).
 - :mod:`.keys`: store keys, results keys, JQL ``ORDER BY`` splitting.
-- :mod:`.files`: atomic writes and the per-key ``flock`` lock.
+- :mod:`.files`: the per-key ``flock`` lock (atomic writes: :mod:`configuration.atomic_files`).
 - :mod:`.merge`: merging an incremental fetch by issue id; canonical row order.
 - :mod:`.sync`: ``sync_issues``: cached, incremental or full.
 - :mod:`.results`: computed reports, memory LRU plus optional disk.
