@@ -16,7 +16,7 @@ import base64
 import binascii
 import hmac
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC
 from typing import Any
 
@@ -76,17 +76,17 @@ def list_fields(api: Api, _request: Request) -> Reply:
 
 
 def list_statuses(api: Api, _request: Request) -> Reply:
-    return Reply(200, [
-        {**status, "self": f"{api.base_url}/rest/api/{api.rest}/status/{status['id']}"}
-        for status in api.statuses
-    ])
+    return _catalog(api, api.statuses, "status")
 
 
 def list_issue_types(api: Api, _request: Request) -> Reply:
-    return Reply(200, [
-        {**kind, "self": f"{api.base_url}/rest/api/{api.rest}/issuetype/{kind['id']}"}
-        for kind in api.issue_types
-    ])
+    return _catalog(api, api.issue_types, "issuetype")
+
+
+def _catalog(api: Api, items: Iterable[dict[str, Any]], resource: str) -> Reply:
+    """A catalog listing as JIRA sends it: every item with its own ``self`` URL."""
+    base = f"{api.base_url}/rest/api/{api.rest}/{resource}"
+    return Reply(200, [{**item, "self": f"{base}/{item['id']}"} for item in items])
 
 
 ROUTES: tuple[tuple[tuple[str, ...], tuple[str, ...], re.Pattern[str], Endpoint], ...] = tuple(
