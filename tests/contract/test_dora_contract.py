@@ -159,9 +159,14 @@ ISSUE_SOURCE_EXPECTED = {
 }
 
 
-def test_issue_source_headline(tmp_path: Any) -> None:
-    output = run_metrics(tmp_path, ISSUE_SOURCE_SETTINGS, ISSUE_SOURCE, as_of=AS_OF, days=28)
-    assert_same(headline(output), ISSUE_SOURCE_EXPECTED)
+@pytest.fixture(scope="module")
+def issue_source_output(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return run_metrics(tmp_path_factory.mktemp("dora"), ISSUE_SOURCE_SETTINGS, ISSUE_SOURCE,
+                       as_of=AS_OF, days=28)
+
+
+def test_issue_source_headline(issue_source_output: dict[str, Any]) -> None:
+    assert_same(headline(issue_source_output), ISSUE_SOURCE_EXPECTED)
 
 
 W20, W21 = version("201", "v2.0", True, "2026-03-05"), version("202", "v2.1", True, "2026-03-30")
@@ -247,19 +252,14 @@ def test_version_source_headline(tmp_path: Any) -> None:
     assert_same(headline(output), VERSION_SOURCE_EXPECTED)
 
 
-@pytest.fixture(scope="module")
-def issue_source_series(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    return run_metrics(tmp_path_factory.mktemp("dora"), ISSUE_SOURCE_SETTINGS, ISSUE_SOURCE,
-                       as_of=AS_OF, days=28)["series"]
-
-
-def test_dora_weekly_series(issue_source_series: dict[str, Any]) -> None:
+def test_dora_weekly_series(issue_source_output: dict[str, Any]) -> None:
     # Buckets [03-03,03-10) [03-10,03-17) [03-17,03-24) [03-24,03-31):
     # deployments D-1 | D-2 | D-3 (03-20T00) | none -> 1, 1, 1, 0 (a count: 0, not null);
     # failure % 0 | 100 | 100 | null. Lead times by deployment end: B1 C-1 25, C-2 91,
     # C-8 34 -> median 34; B2 C-3 48; B3 C-4 168; B4 null.
     # Restores by end: B1 I-1 4 (03-06T14), I-2 2.5 (03-08T09:30) -> 3.25; B2 none
     # (I-3 excluded); B3 none; B4 I-5 120 (03-25).
+    issue_source_series = issue_source_output["series"]
     assert issue_source_series["deployments"] == [1, 1, 1, 0]
     assert_same(issue_source_series["change_failure_percent"], [0.0, 100.0, 100.0, None])
     assert_same(issue_source_series["lead_time_median_hours"], [34.0, 48.0, 168.0, None])
