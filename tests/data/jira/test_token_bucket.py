@@ -115,6 +115,10 @@ def test_cannot_take_more_than_capacity_at_once() -> None:
         TokenBucket(2, 1.0).acquire(3)
 
 
+def test_repr_names_the_bucket_and_its_size() -> None:
+    assert repr(TokenBucket(2, 1.0)) == "TokenBucket(capacity=2, per_seconds=1.0)"
+
+
 def test_real_time_burst_stays_within_the_limit_across_threads() -> None:
     """4 threads take 3 tokens each from a bucket of 4 per 0.4 s (10/s): the first 4
     go at once, the other 8 take at least 0.8 s, and the lock is never held while

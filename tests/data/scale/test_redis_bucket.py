@@ -154,3 +154,18 @@ def test_a_pause_set_by_one_process_holds_every_other_process(redis_url: str) ->
     elapsed = time.monotonic() - began
     assert 0.5 < waited <= 1.5
     assert elapsed == pytest.approx(waited, abs=0.2)
+
+
+@pytest.mark.parametrize(("capacity", "per_seconds"), [(0, 1.0), (1, 0.0)])
+def test_the_shared_bucket_has_the_same_size_rules(
+    redis_url: str, capacity: int, per_seconds: float
+) -> None:
+    with pytest.raises(ValueError, match="capacity"):
+        _bucket(redis_url, capacity, per_seconds)
+
+
+def test_the_shared_bucket_refuses_more_than_capacity_and_names_itself(redis_url: str) -> None:
+    bucket = _bucket(redis_url, 2, 1.0)
+    with pytest.raises(ValueError, match="cannot take 3"):
+        bucket.acquire(3)
+    assert repr(bucket) == "RedisTokenBucket(capacity=2, per_seconds=1.0)"
