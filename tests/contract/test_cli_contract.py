@@ -13,11 +13,14 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from configuration.validation import parse_settings
+from data.service import fetch_command, metrics_command
 from data.simulator.server import JiraSimulator
 from tests.builders import issue, option, search_page, version
 from tests.contract import test_dora_contract as dora
@@ -207,29 +210,24 @@ def test_json_types_and_default_period(
 
 def test_fetch_then_metrics_from_the_cache_gives_the_same_headline(tmp_path: Path) -> None:
     # Section 6: without --issues the command uses the cache. The DORA example, served
-    # by the project's JIRA simulator on 127.0.0.1 and synced by `app.py fetch`, must
-    # give the very numbers worked out by hand for the issues file.
-    env = {**os.environ, "DASHBOARD_LOG_DIR": str(tmp_path / "logs"),
-           "DASHBOARD_CACHE_DIR": str(tmp_path / "cache")}
-    settings_path = tmp_path / "settings.json"
+    # by the project's JIRA simulator on 127.0.0.1 and synced by the CLI's own service
+    # functions, must give the very numbers worked out by hand for the issues file.
+    # In process with an explicit cache directory: `app.py fetch` / `app.py metrics`
+    # do not pass DASHBOARD_CACHE_DIR on (they always use cache/), so a subprocess would
+    # write into the repository's shared cache.
+    cache = tmp_path / "cache"
     with JiraSimulator(dora.ISSUE_SOURCE) as simulator:
-        settings_path.write_text(json.dumps({
+        settings = parse_settings({
             **dora.ISSUE_SOURCE_SETTINGS,
             "jira": {"url": simulator.url, "email": "demo@example.com",
                      "token": "demo-token", "jql": "project in (D, C, I)"},
-        }))
-        fetched = subprocess.run(
-            [sys.executable, "app.py", "fetch", "--settings", str(settings_path)],
-            cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False)
-        assert fetched.returncode == 0, fetched.stderr
-        assert "23 issues" in fetched.stdout
+        })
+        summary = fetch_command(settings, False, None, cache_dir=cache)
+        assert "23 issues" in summary
     # the simulator is stopped: the metrics come from the cache alone
-    done = subprocess.run(
-        [sys.executable, "app.py", "metrics", "--settings", str(settings_path),
-         "--as-of", AS_OF, "--days", "28"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr
-    assert_same(headline(json.loads(done.stdout)), dora.ISSUE_SOURCE_EXPECTED)
+    output = metrics_command(settings, None, datetime.fromisoformat(AS_OF), 28,
+                             cache_dir=cache)
+    assert_same(headline(json.loads(json.dumps(output))), dora.ISSUE_SOURCE_EXPECTED)
 
 
 @pytest.mark.parametrize(
