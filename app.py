@@ -145,7 +145,7 @@ def run_fetch(args: argparse.Namespace) -> int:
     settings = _settings(args)
     bar = ProgressBar()
     try:
-        summary = _service().fetch_command(settings, args.full, bar)
+        summary = _service().fetch_command(settings, args.full, bar, cache_dir=cache_dir())
     finally:
         bar.finish()
     print(summary)
@@ -158,7 +158,8 @@ def run_metrics(args: argparse.Namespace) -> int:
         raise ConfigError(f"The issues file {args.issues} does not exist.")
     as_of = args.as_of or datetime.now(UTC)
     days = args.days or settings.period_days
-    result = _service().metrics_command(settings, args.issues, as_of, days)
+    result = _service().metrics_command(settings, args.issues, as_of, days,
+                                        cache_dir=cache_dir())
     print(json.dumps(result))
     return 0
 

@@ -140,13 +140,15 @@ def service(monkeypatch, tmp_path) -> Iterator[types.ModuleType]:
     monkeypatch.setitem(sys.modules, "data.service", module)
     monkeypatch.setenv("DASHBOARD_LOG_DIR", str(tmp_path / "logs"))
     monkeypatch.delenv("JIRA_API_TOKEN", raising=False)
+    monkeypatch.setenv("DASHBOARD_CACHE_DIR", str(tmp_path / "cache"))
     yield module
     shutdown_logging()
 
 
 def test_metrics_prints_the_service_result_as_json(service, tmp_path, capsys):
-    def metrics_command(settings: Any, issues: Path | None, as_of: datetime, days: int) -> dict:
-        service.calls.append((settings.period_days, issues, as_of, days))
+    def metrics_command(settings: Any, issues: Path | None, as_of: datetime, days: int, *,
+                        cache_dir: Path) -> dict:
+        service.calls.append((settings.period_days, issues, as_of, days, cache_dir))
         return {"as_of": as_of.isoformat(), "period_days": days}
 
     service.metrics_command = metrics_command
@@ -158,11 +160,13 @@ def test_metrics_prints_the_service_result_as_json(service, tmp_path, capsys):
     assert status == 0
     assert json.loads(out.out) == {"as_of": "2026-01-01T00:00:00+00:00", "period_days": 60}
     assert out.err == ""
-    assert service.calls == [(60, issues, datetime(2026, 1, 1, tzinfo=UTC), 60)]
+    assert service.calls == [(60, issues, datetime(2026, 1, 1, tzinfo=UTC), 60,
+                              tmp_path / "cache")]
 
 
 def test_days_overrides_the_settings_period_and_as_of_defaults_to_now(service, tmp_path, capsys):
-    service.metrics_command = lambda s, i, as_of, days: service.calls.append((i, as_of, days)) or {}
+    service.metrics_command = (
+        lambda s, i, as_of, days, **_: service.calls.append((i, as_of, days)) or {})
     settings = write(tmp_path / "s.json", "{}")
     before = datetime.now(UTC)
     assert app.main(["metrics", "--settings", str(settings), "--days", "14"]) == 0
@@ -173,7 +177,8 @@ def test_days_overrides_the_settings_period_and_as_of_defaults_to_now(service, t
 
 
 def test_fetch_draws_progress_on_stderr_and_prints_the_summary(service, tmp_path, capsys):
-    def fetch_command(settings: Any, full: bool, progress: Any) -> str:
+    def fetch_command(settings: Any, full: bool, progress: Any, *, cache_dir: Path) -> str:
+        service.calls.append(cache_dir)
         for fetched in (0, 50, 100):
             progress(fetched, 100)
         return f"fetched 100 issues (full={full})"
@@ -183,12 +188,13 @@ def test_fetch_draws_progress_on_stderr_and_prints_the_summary(service, tmp_path
     assert app.main(["fetch", "--settings", str(settings), "--full"]) == 0
     out = capsys.readouterr()
     assert out.out == "fetched 100 issues (full=True)\n"
+    assert service.calls == [tmp_path / "cache"]  # DASHBOARD_CACHE_DIR is honoured
     assert "[------------------------------] 0/100 issues" in out.err
     assert "[" + "#" * 30 + "] 100/100 issues" in out.err
 
 
 def test_a_dashboard_error_from_a_command_exits_2_with_its_message(service, tmp_path, capsys):
-    def fetch_command(settings: Any, full: bool, progress: Any) -> str:
+    def fetch_command(settings: Any, full: bool, progress: Any, **_: Any) -> str:
         raise JiraAuthError("JIRA rejected the credentials (401).", status=401)
 
     service.fetch_command = fetch_command
@@ -200,7 +206,7 @@ def test_a_dashboard_error_from_a_command_exits_2_with_its_message(service, tmp_
 
 def test_an_unexpected_error_exits_1_with_the_traceback_only_in_the_log(service, tmp_path,
                                                                          capsys):
-    def metrics_command(*args: Any) -> dict:
+    def metrics_command(*args: Any, **kwargs: Any) -> dict:
         raise ZeroDivisionError("division by zero")
 
     service.metrics_command = metrics_command
