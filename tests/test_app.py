@@ -29,6 +29,7 @@ TOKEN = "cli-secret-token-24680"
 def run_cli(*args: str, tmp_path: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "JIRA_API_TOKEN"}
     env["DASHBOARD_LOG_DIR"] = str(tmp_path / "logs")
+    env["DASHBOARD_CACHE_DIR"] = str(tmp_path / "cache")
     return subprocess.run([sys.executable, str(ROOT / "app.py"), *args], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=timeout, check=False)
 
@@ -239,7 +240,8 @@ def free_port() -> int:
 
 def test_serve_answers_on_loopback(tmp_path):
     port = free_port()
-    env = {**os.environ, "DASHBOARD_LOG_DIR": str(tmp_path / "logs")}
+    env = {**os.environ, "DASHBOARD_LOG_DIR": str(tmp_path / "logs"),
+           "DASHBOARD_CACHE_DIR": str(tmp_path / "cache")}
     server = subprocess.Popen(
         [sys.executable, str(ROOT / "app.py"), "--port", str(port), "--settings",
          str(tmp_path / "settings.json")],
