@@ -11,6 +11,9 @@ Terms:
 - *flight*: in team mode (``REDIS_URL`` set) one process per store key fetches and
   the others wait for it and read the store (:mod:`data.scale.single_flight`);
   otherwise every caller syncs itself and the store's file lock serializes them.
+- *request budget*: every client built here paces its requests with the budget
+  shared by the machine (``<cache_dir>/ratelimit``) or, in team mode, by every
+  process (Redis): see :func:`data.scale.team.shared_limiter`.
 
 Results are memoized: by the store version when the frames came from the store,
 else by a content hash of the frames (see :mod:`data.cache.results`).
@@ -71,7 +74,7 @@ def load_frames(
     """
     require_query(settings.jira)
     store = issue_store(settings, cache_dir)
-    with _DeferredClient(settings.jira, client_factory) as client:
+    with _DeferredClient(settings.jira, client_factory, cache_dir) as client:
 
         def lead(report: Progress | None) -> SyncResult:
             return sync_issues(
@@ -212,9 +215,10 @@ def _frames_and_version(
 class _DeferredClient(ClosesOnExit):
     """An ``IssueSource`` that builds the real client on first use (see module doc)."""
 
-    def __init__(self, jira: JiraSettings, factory: ClientFactory) -> None:
+    def __init__(self, jira: JiraSettings, factory: ClientFactory, cache_dir: Path) -> None:
         self._jira = jira
         self._factory = factory
+        self._cache_dir = cache_dir
         self._client: Any = None
 
     @property
@@ -229,7 +233,9 @@ class _DeferredClient(ClosesOnExit):
 
     def _real(self) -> IssueSource:
         if self._client is None:
-            bucket = shared_limiter(self._jira)
+            # The budget outlives this client: in Redis, or in the cache directory so
+            # that the next background job (another process) goes on pacing from here.
+            bucket = shared_limiter(self._jira, cache_dir=self._cache_dir)
             extra = {} if bucket is None else {"bucket": bucket}
             self._client = self._factory(self._jira, **extra)
         return self._client

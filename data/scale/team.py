@@ -3,8 +3,11 @@
 Terms: see :mod:`data.scale`. The service facade calls these instead of reading the
 environment itself, so single-process mode and team mode share one code path:
 
-- ``shared_limiter(jira)``: the Redis-backed bucket in team mode, else None (the
-  JIRA client then builds its own in-process ``TokenBucket``).
+- ``shared_limiter(jira, cache_dir=...)``: the Redis-backed bucket in team mode; else,
+  given a cache directory, the machine's file-backed bucket
+  (``<cache_dir>/ratelimit/<digest of the JIRA URL>.json``), so that consecutive
+  background jobs (each its own process) share one budget and one ``Retry-After``
+  pause; else None (the JIRA client then builds its own in-process ``TokenBucket``).
 - ``single_flight()``: ``RedisSingleFlight`` in team mode, else ``LocalSingleFlight``
   (every caller leads; the issue store's file lock serializes them).
 - ``fetch_status(key)``: the shared view of a store key's latest fetch in team mode
@@ -16,9 +19,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 
 from configuration.errors import ConfigError
 from configuration.settings import JiraSettings
+from data.jira.file_bucket import FileTokenBucket
 from data.scale.connection import connect, redis_url
 from data.scale.redis_bucket import RedisTokenBucket
 from data.scale.single_flight import (
@@ -37,12 +42,23 @@ def team_mode(env: Mapping[str, str] | None = None) -> bool:
     return redis_url(env) is not None
 
 
+RATE_LIMIT_DIR = "ratelimit"
+
+
 def shared_limiter(
-    jira: JiraSettings, env: Mapping[str, str] | None = None
-) -> RedisTokenBucket | None:
-    """The JIRA budget shared by every process, or None in single-process mode."""
+    jira: JiraSettings,
+    env: Mapping[str, str] | None = None,
+    *,
+    cache_dir: Path | None = None,
+) -> RedisTokenBucket | FileTokenBucket | None:
+    """The JIRA budget shared by every process: in Redis (team mode), else in a file
+    under ``cache_dir`` (this machine's processes), else None (this client only)."""
     url = redis_url(env)
-    return RedisTokenBucket.for_jira(connect(url), jira) if url else None
+    if url:
+        return RedisTokenBucket.for_jira(connect(url), jira)
+    if cache_dir is not None:
+        return FileTokenBucket.for_jira(Path(cache_dir) / RATE_LIMIT_DIR, jira)
+    return None
 
 
 def single_flight(env: Mapping[str, str] | None = None) -> SingleFlight:
