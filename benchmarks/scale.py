@@ -12,9 +12,10 @@ Run: ``.venv/bin/python benchmarks/scale.py``. Prints figures; records nothing.
    load comes first, so that every worker answers from its results cache.
 2. *Shared JIRA pacing*: three processes fetch three different queries at once
    against the simulator limited to ``LIMIT`` requests per second, with every
-   settings file saying the same; once sharing the Redis bucket (team mode), once
-   with a bucket each (``REDIS_URL`` unset). Reports the combined request rate and
-   the 429 answers.
+   settings file saying the same: sharing the Redis bucket (team mode); sharing the
+   file-backed bucket of one cache directory (``REDIS_URL`` unset, one machine); and
+   with a bucket each (``REDIS_URL`` unset, a cache directory each, as on separate
+   machines without Redis). Reports the combined request rate and the 429 answers.
 """
 
 from __future__ import annotations
@@ -158,19 +159,27 @@ def _fetch(settings_path: str, cache_dir: str, redis_url: str | None, out) -> No
     out.put((synced.requests, started, time.monotonic()))
 
 
-def pacing(workdir: Path, shared: bool) -> None:
+PACING_MODES = {
+    "redis": "shared Redis bucket",
+    "file": "shared file bucket (one cache dir)",
+    "none": "a bucket per process",
+}
+
+
+def pacing(workdir: Path, mode: str) -> None:
     issues = generate_demo_issues(anchor=datetime.now(UTC), count=3000)
     with running_redis() as redis_server, JiraSimulator(issues, rate_limit=LIMIT) as jira:
-        paths = [write_settings(workdir / f"{kind}-{shared}.json", jira.url, rate_limit=LIMIT,
+        paths = [write_settings(workdir / f"{kind}-{mode}.json", jira.url, rate_limit=LIMIT,
                                 page_size=25,
                                 jql=f"project = DEMO AND issuetype = {kind} ORDER BY key")
                  for kind in ("Story", "Bug", "Task")]
         ctx = multiprocessing.get_context("spawn")
         out = ctx.Queue()
-        url = redis_server.url if shared else None
-        fetchers = [ctx.Process(target=_fetch,
-                                args=(str(p), str(workdir / f"cache-{shared}"), url, out))
-                    for p in paths]
+        url = redis_server.url if mode == "redis" else None
+        caches = [workdir / (f"cache-{mode}-{n}" if mode == "none" else f"cache-{mode}")
+                  for n in range(len(paths))]
+        fetchers = [ctx.Process(target=_fetch, args=(str(p), str(c), url, out))
+                    for p, c in zip(paths, caches, strict=True)]
         for fetcher in fetchers:
             fetcher.start()
         runs = [out.get(timeout=600) for _ in fetchers]
@@ -179,7 +188,7 @@ def pacing(workdir: Path, shared: bool) -> None:
         stats = jira.stats
     elapsed = max(r[2] for r in runs) - min(r[1] for r in runs)
     limit_rate = LIMIT[0] / LIMIT[1]
-    label = "shared Redis bucket" if shared else "a bucket per process"
+    label = PACING_MODES[mode]
     # The bucket starts full, so the first LIMIT[0] requests may go at once; the
     # sustained rate is what follows that burst.
     sustained = (stats.requests - LIMIT[0]) / elapsed
@@ -194,8 +203,8 @@ def main() -> None:
         pages(workdir)
         print(f"3 concurrent fetches of different queries, server limit "
               f"{LIMIT[0]} per {LIMIT[1]:g} s:")
-        pacing(workdir, shared=True)
-        pacing(workdir, shared=False)
+        for mode in PACING_MODES:
+            pacing(workdir, mode)
 
 
 if __name__ == "__main__":
