@@ -39,7 +39,7 @@ from pathlib import Path
 
 from configuration.atomic_files import replace_atomically
 from configuration.settings import JiraSettings
-from data.jira.token_bucket import BucketSize, with_headroom
+from data.jira.token_bucket import BucketStep, SharedBucket, with_headroom
 
 log = logging.getLogger(__name__)
 
@@ -53,15 +53,6 @@ class BucketState:
     paused_until: float
 
 
-@dataclass(frozen=True)
-class StepAnswer:
-    """What one step answered: seconds to wait, token balance, pause left."""
-
-    wait: float
-    tokens: float
-    paused_for: float
-
-
 def state_file_name(jira_url: str | None) -> str:
     """The state file of the budget for one JIRA site (the URL is hashed, not stored)."""
     site = (jira_url or "demo").rstrip("/").casefold()
@@ -70,7 +61,7 @@ def state_file_name(jira_url: str | None) -> str:
 
 def step_state(
     state: BucketState, mode: str, amount: float, *, now: float, capacity: int, rate: float
-) -> tuple[BucketState, StepAnswer]:
+) -> tuple[BucketState, BucketStep]:
     """One step of the bucket (pure): refill to ``now``, then take, pause or peek.
 
     ``amount`` is tokens for ``take`` and seconds from ``now`` for ``pause``. The same
@@ -85,11 +76,11 @@ def step_state(
         tokens = min(tokens, 0.0)
         paused_until = max(paused_until, now + amount)
     ready_at = max(now + max(0.0, -tokens) / rate, paused_until)
-    answer = StepAnswer(ready_at - now, tokens, max(0.0, paused_until - now))
+    answer = BucketStep(ready_at - now, tokens, max(0.0, paused_until - now))
     return BucketState(tokens, now, paused_until), answer
 
 
-class FileTokenBucket(BucketSize):
+class FileTokenBucket(SharedBucket):
     """A token bucket shared by every process of this machine that uses ``path``.
 
     Implements ``data.jira.token_bucket.RateLimiter``. ``clock`` is the wall clock the
@@ -121,32 +112,10 @@ class FileTokenBucket(BucketSize):
                                               jira.rate_limit.per_seconds)
         return cls(Path(path_root) / state_file_name(jira.url), capacity, per_seconds)
 
-    def acquire(self, tokens: int = 1) -> float:
-        """Reserve ``tokens`` in the file, then sleep until they are paid and no pause
-        holds. Returns the seconds waited (0.0 when the tokens were there)."""
-        self._check_request(tokens)
-        waited = 0.0
-        wait = self._step("take", tokens).wait
-        while wait > 0:
-            self._sleep(wait)
-            waited += wait
-            # A pause that began while we slept (another process got a 429) applies to us.
-            wait = self._step("peek", 0).paused_for
-        return waited
+    def _deadline_clock(self) -> float:
+        return self._caller_clock()
 
-    def pause_until(self, deadline: float) -> None:
-        """Pause every process until ``deadline`` (on ``caller_clock``); empty the bucket."""
-        self._step("pause", max(0.0, deadline - self._caller_clock()))
-
-    def available(self) -> float:
-        """Tokens that could be spent right now (negative while in debt), ignoring pauses."""
-        return self._step("peek", 0).tokens
-
-    def paused_for(self) -> float:
-        """Seconds left in the shared pause (0.0 when none)."""
-        return self._step("peek", 0).paused_for
-
-    def _step(self, mode: str, amount: float) -> StepAnswer:
+    def _step(self, mode: str, amount: float) -> BucketStep:
         with self._locked():
             now = self._clock()
             state, answer = step_state(

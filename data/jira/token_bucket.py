@@ -16,10 +16,13 @@ Terms:
   that all threads sharing the bucket stop together, not only the one that was told.
   A pause also empties the bucket, since the server's own budget is spent.
 
-``RateLimiter`` is the small interface the client depends on, so that a
-Redis-backed bucket can replace this one in multi-process deployments.
-``BucketSize`` holds what both buckets share: the size checks, the refill rate and
-the injected clock and sleep.
+``RateLimiter`` is the small interface the client depends on, so that a bucket
+shared by several processes can replace this one. ``BucketSize`` holds what every
+bucket shares: the size checks, the refill rate and the injected clock and sleep.
+``SharedBucket`` is the base of the buckets whose state lives outside the process
+(a file: :mod:`data.jira.file_bucket`; Redis: :mod:`data.scale.redis_bucket`): each
+operation there is one atomic *step* on the shared state, and the sleeping happens
+here, after the step.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 
@@ -79,6 +83,58 @@ class BucketSize:
         """ValueError for a request no refill could ever satisfy."""
         if tokens > self.capacity:
             raise ValueError(f"cannot take {tokens} tokens from a bucket of {self.capacity}")
+
+
+@dataclass(frozen=True)
+class BucketStep:
+    """What one step on shared state answered: seconds to wait, token balance, pause left."""
+
+    wait: float
+    tokens: float
+    paused_for: float
+
+
+class SharedBucket(BucketSize):
+    """A bucket whose state is shared by processes; subclasses implement :meth:`_step`.
+
+    A step refills the shared state to the store's *now*, then reserves ``amount``
+    tokens (``take``), starts a pause of ``amount`` seconds (``pause``) or only looks
+    (``peek``), atomically, and answers a :class:`BucketStep`.
+    """
+
+    def _step(self, mode: str, amount: float) -> BucketStep:
+        raise NotImplementedError
+
+    def _deadline_clock(self) -> float:
+        """The clock in which callers express ``pause_until`` deadlines."""
+        return self._clock()
+
+    def acquire(self, tokens: int = 1) -> float:
+        """Reserve ``tokens``, then sleep until they are paid and no pause holds.
+
+        Returns the seconds waited (0.0 when the tokens were there).
+        """
+        self._check_request(tokens)
+        waited = 0.0
+        wait = self._step("take", tokens).wait
+        while wait > 0:
+            self._sleep(wait)
+            waited += wait
+            # A pause that began while we slept (another process got a 429) applies to us.
+            wait = self._step("peek", 0).paused_for
+        return waited
+
+    def pause_until(self, deadline: float) -> None:
+        """Pause every process until ``deadline`` and empty the bucket."""
+        self._step("pause", max(0.0, deadline - self._deadline_clock()))
+
+    def available(self) -> float:
+        """Tokens that could be spent right now (negative while in debt), ignoring pauses."""
+        return self._step("peek", 0).tokens
+
+    def paused_for(self) -> float:
+        """Seconds left in the shared pause (0.0 when none)."""
+        return self._step("peek", 0).paused_for
 
 
 class TokenBucket(BucketSize):

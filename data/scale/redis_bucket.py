@@ -21,12 +21,11 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import redis
 
 from configuration.settings import JiraSettings
-from data.jira.token_bucket import BucketSize, with_headroom
+from data.jira.token_bucket import BucketStep, SharedBucket, with_headroom
 from data.scale.connection import redis_errors
 
 # Values are written with "%.17g": Lua's default number formatting keeps 14 digits,
@@ -58,22 +57,13 @@ return {string.format(f, ready_at - now), string.format(f, tokens),
 """
 
 
-@dataclass(frozen=True)
-class BucketStep:
-    """What one script run answered: seconds to wait, token balance, pause left."""
-
-    wait: float
-    tokens: float
-    paused_for: float
-
-
 def bucket_key(jira_url: str | None) -> str:
     """The Redis key of the budget for one JIRA site (the URL is hashed, not stored)."""
     site = (jira_url or "demo").rstrip("/").casefold()
     return "jdm:bucket:" + hashlib.sha256(site.encode()).hexdigest()[:24]
 
 
-class RedisTokenBucket(BucketSize):
+class RedisTokenBucket(SharedBucket):
     """A token bucket shared by every process that uses the same Redis and key.
 
     Implements ``data.jira.token_bucket.RateLimiter``. ``clock`` is only the local
@@ -107,33 +97,6 @@ class RedisTokenBucket(BucketSize):
         capacity, per_seconds = with_headroom(jira.rate_limit.requests,
                                               jira.rate_limit.per_seconds)
         return cls(client, bucket_key(jira.url), capacity, per_seconds)
-
-    def acquire(self, tokens: int = 1) -> float:
-        """Reserve ``tokens`` in Redis, then sleep until they are paid and no pause holds.
-
-        Returns the seconds waited (0.0 when the tokens were there).
-        """
-        self._check_request(tokens)
-        waited = 0.0
-        wait = self._step("take", tokens).wait
-        while wait > 0:
-            self._sleep(wait)
-            waited += wait
-            # A pause that began while we slept still applies to us.
-            wait = self._step("peek", 0).paused_for
-        return waited
-
-    def pause_until(self, deadline: float) -> None:
-        """Pause every process until ``deadline`` (on ``clock``) and empty the bucket."""
-        self._step("pause", max(0.0, deadline - self._clock()))
-
-    def available(self) -> float:
-        """Tokens that could be spent right now (negative while in debt), ignoring pauses."""
-        return self._step("peek", 0).tokens
-
-    def paused_for(self) -> float:
-        """Seconds left in the shared pause (0.0 when none)."""
-        return self._step("peek", 0).paused_for
 
     def _step(self, mode: str, amount: float) -> BucketStep:
         with redis_errors():
