@@ -39,7 +39,14 @@ from data import service
 from data.simulator.demo_data import generate_demo_issues
 from data.simulator.server import JiraSimulator
 from tests.conftest_redis import free_port, running_redis
-from tests.scale.stack import Proc, Stack, base_env, start_web, write_settings
+from tests.scale.stack import (
+    Proc,
+    Stack,
+    base_env,
+    fetch_concurrently,
+    start_web,
+    write_settings,
+)
 from ui import ids
 
 SECONDS = 8.0
@@ -148,17 +155,6 @@ def pages(workdir: Path) -> None:
 # --- 2. shared JIRA pacing ---------------------------------------------------------------
 
 
-def _fetch(settings_path: str, cache_dir: str, redis_url: str | None, out) -> None:
-    if redis_url:
-        os.environ["REDIS_URL"] = redis_url
-    else:
-        os.environ.pop("REDIS_URL", None)
-    started = time.monotonic()
-    synced = service.load_frames(load_settings(Path(settings_path)), full=True,
-                                 cache_dir=Path(cache_dir))
-    out.put((synced.requests, started, time.monotonic()))
-
-
 PACING_MODES = {
     "redis": "shared Redis bucket",
     "file": "shared file bucket (one cache dir)",
@@ -173,18 +169,10 @@ def pacing(workdir: Path, mode: str) -> None:
                                 page_size=25,
                                 jql=f"project = DEMO AND issuetype = {kind} ORDER BY key")
                  for kind in ("Story", "Bug", "Task")]
-        ctx = multiprocessing.get_context("spawn")
-        out = ctx.Queue()
         url = redis_server.url if mode == "redis" else None
         caches = [workdir / (f"cache-{mode}-{n}" if mode == "none" else f"cache-{mode}")
                   for n in range(len(paths))]
-        fetchers = [ctx.Process(target=_fetch, args=(str(p), str(c), url, out))
-                    for p, c in zip(paths, caches, strict=True)]
-        for fetcher in fetchers:
-            fetcher.start()
-        runs = [out.get(timeout=600) for _ in fetchers]
-        for fetcher in fetchers:
-            fetcher.join(timeout=30)
+        runs, _ = fetch_concurrently(list(zip(paths, caches, strict=True)), url, timeout=600)
         stats = jira.stats
     elapsed = max(r[2] for r in runs) - min(r[1] for r in runs)
     limit_rate = LIMIT[0] / LIMIT[1]

@@ -8,7 +8,6 @@ simulator enforces a server-side rate limit. See tests/scale/stack.py.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import re
 import signal
@@ -28,7 +27,14 @@ from data.scale.single_flight import ABANDONED_MESSAGE, FlightStatus, RedisSingl
 from data.simulator.demo_data import generate_demo_issues
 from data.simulator.server import JiraSimulator
 from tests.conftest_redis import running_redis
-from tests.scale.stack import DashClient, Stack, team_stack, wait_for, write_settings
+from tests.scale.stack import (
+    DashClient,
+    Stack,
+    fetch_concurrently,
+    team_stack,
+    wait_for,
+    write_settings,
+)
 from ui import ids
 
 pytestmark = pytest.mark.redis
@@ -126,39 +132,21 @@ def _fetch_all(clients: list[DashClient], *, full: bool = False) -> list[dict]:
 # --- one JIRA budget across processes ------------------------------------------------------
 
 
-def _fetch_in_process(settings_path: str, cache_dir: str, out) -> None:
-    started = time.monotonic()
-    synced = service.load_frames(load_settings(Path(settings_path)), full=True,
-                                 cache_dir=Path(cache_dir))
-    out.put((synced.requests, started, time.monotonic()))
-
-
-def test_three_processes_fetching_at_once_share_one_budget(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_three_processes_fetching_at_once_share_one_budget(tmp_path: Path) -> None:
     limit = (8, 1.0)  # the server's limit, and every settings file's rate_limit
     issues = generate_demo_issues(anchor=ANCHOR, count=900)
     kinds = ("Story", "Bug", "Task")
     with running_redis() as server, JiraSimulator(issues, rate_limit=limit,
                                                   clock=lambda: ANCHOR) as jira:
-        monkeypatch.setenv("REDIS_URL", server.url)  # inherited by the spawned processes
         paths = [
             write_settings(tmp_path / f"{kind}.json", jira.url, rate_limit=limit, page_size=25,
                            jql=f"project = DEMO AND issuetype = {kind} ORDER BY key")
             for kind in kinds
         ]
-        ctx = multiprocessing.get_context("spawn")
-        out = ctx.Queue()
-        processes = [ctx.Process(target=_fetch_in_process,
-                                 args=(str(path), str(tmp_path / "cache"), out))
-                     for path in paths]
-        for process in processes:
-            process.start()
-        runs = [out.get(timeout=240) for _ in processes]
-        for process in processes:
-            process.join(timeout=30)
+        runs, exit_codes = fetch_concurrently([(path, tmp_path / "cache") for path in paths],
+                                              server.url, timeout=240)
         stats = jira.stats
-    assert [process.exitcode for process in processes] == [0, 0, 0]
+    assert exit_codes == [0, 0, 0]
     requests = sum(run[0] for run in runs)
     elapsed = max(run[2] for run in runs) - min(run[1] for run in runs)
     assert requests == stats.requests

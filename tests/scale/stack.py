@@ -14,6 +14,7 @@ Terms:
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -30,7 +31,8 @@ import requests
 
 from configuration.paths import PROJECT_ROOT
 from configuration.settings import RateLimit
-from configuration.settings_file import save_settings
+from configuration.settings_file import load_settings, save_settings
+from data import service
 from data.simulator.demo_data import generate_demo_issues
 from data.simulator.demo_settings import demo_settings
 from data.simulator.server import JiraSimulator
@@ -114,6 +116,37 @@ def write_settings(path: Path, simulator_url: str, *, jql: str | None = None,
                    jql=jql or settings.jira.jql)
     save_settings(replace(settings, jira=jira), path)
     return path
+
+
+FetchRun = tuple[int, float, float]  # requests used, monotonic start, monotonic end
+
+
+def _full_fetch(settings_path: str, cache_dir: str, redis_url: str | None, out: Any) -> None:
+    """A spawned process's body: one full fetch, reported as a :data:`FetchRun`."""
+    if redis_url:
+        os.environ["REDIS_URL"] = redis_url
+    else:
+        os.environ.pop("REDIS_URL", None)
+    started = time.monotonic()
+    synced = service.load_frames(load_settings(Path(settings_path)), full=True,
+                                 cache_dir=Path(cache_dir))
+    out.put((synced.requests, started, time.monotonic()))
+
+
+def fetch_concurrently(jobs: list[tuple[Path, Path]], redis_url: str | None, *,
+                       timeout: float) -> tuple[list[FetchRun], list[int | None]]:
+    """Full fetches of ``(settings file, cache dir)`` jobs, one spawned process each,
+    all at once. Returns the runs (in finishing order) and the processes' exit codes."""
+    ctx = multiprocessing.get_context("spawn")
+    out = ctx.Queue()
+    processes = [ctx.Process(target=_full_fetch, args=(str(s), str(c), redis_url, out))
+                 for s, c in jobs]
+    for process in processes:
+        process.start()
+    runs = [out.get(timeout=timeout) for _ in processes]
+    for process in processes:
+        process.join(timeout=30)
+    return runs, [process.exitcode for process in processes]
 
 
 def start_web(stack: Stack, port: int, workers: int, log: Path) -> Proc:
