@@ -36,24 +36,12 @@ from configuration.validation import settings_to_dict
 from data.simulator.demo_data import generate_demo_issues
 from data.simulator.demo_settings import demo_settings
 from data.simulator.server import JiraSimulator
+from tests.callbacks.dash_requests import route_request
 from ui import ids
 
 ISSUES = 10_000
 TARGET_MS = 300.0
-
-
-def route_request(pathname: str, period_days: int) -> dict:
-    """The router callback's request body, as dash-renderer sends it."""
-    return {
-        "output": f"{ids.PAGE_CONTENT}.children",
-        "outputs": {"id": ids.PAGE_CONTENT, "property": "children"},
-        "inputs": [{"id": ids.URL, "property": "pathname", "value": pathname},
-                   {"id": ids.PERIOD_STORE, "property": "data",
-                    "value": {"period_days": period_days, "start": None, "end": None}},
-                   {"id": ids.DATA_VERSION, "property": "data", "value": 1}],
-        "changedPropIds": [f"{ids.PERIOD_STORE}.data"],
-        "state": [{"id": ids.SETTINGS_JIRA_META, "property": "data", "value": None}],
-    }
+PERIOD_CHANGE = f"{ids.PERIOD_STORE}.data"
 
 
 def timed_post(client, body: dict) -> float:
@@ -88,10 +76,11 @@ def period_and_page_changes(workdir: Path) -> None:
               f"{time.perf_counter() - started:.1f} s")
         presets = [("/", 90), ("/", 30), ("/", 7), ("/", 180), ("/flow", 180), ("/flow", 90),
                    ("/forecast", 90), ("/", 90)]
-        hot = [timed_post(client, route_request(p, d)) for p, d in presets for _ in range(3)]
+        hot = [timed_post(client, route_request(p, d, changed=PERIOD_CHANGE))
+               for p, d in presets for _ in range(3)]
         custom = [("/", 60), ("/flow", 60), ("/", 120), ("/forecast", 120), ("/flow", 45),
                   ("/", 45)]
-        cold = [timed_post(client, route_request(p, d)) for p, d in custom]
+        cold = [timed_post(client, route_request(p, d, changed=PERIOD_CHANGE)) for p, d in custom]
     for (path, days), ms in zip(custom, cold, strict=True):
         print(f"  cold  {path:<10} {days:>3} days: {ms:7.1f} ms")
     print(f"period/page change, presets:           median {statistics.median(hot):.0f} ms, "

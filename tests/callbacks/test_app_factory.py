@@ -11,20 +11,12 @@ from callbacks.app_factory import create_app
 from callbacks.runtime import Runtime
 from configuration.validation import settings_to_dict
 from data.simulator.demo_settings import DEMO_TOKEN, demo_settings
+from tests.callbacks.dash_requests import route_request
 from ui import ids
 
 
 def route(client, pathname: str, period_days: int = 90) -> str:
-    body = {
-        "output": f"{ids.PAGE_CONTENT}.children",
-        "outputs": {"id": ids.PAGE_CONTENT, "property": "children"},
-        "inputs": [{"id": ids.URL, "property": "pathname", "value": pathname},
-                   {"id": ids.PERIOD_STORE, "property": "data",
-                    "value": {"period_days": period_days, "start": None, "end": None}},
-                   {"id": ids.DATA_VERSION, "property": "data", "value": 1}],
-        "changedPropIds": [f"{ids.URL}.pathname"],
-        "state": [{"id": ids.SETTINGS_JIRA_META, "property": "data", "value": None}],
-    }
+    body = route_request(pathname, period_days)
     answer = client.post("/_dash-update-component", data=json.dumps(body),
                          content_type="application/json")
     assert answer.status_code == 200
