@@ -158,23 +158,23 @@ def save(runtime: Runtime, form: Mapping[str, Any],
     return [""] * len(keys), alert(note, "success"), needs_fetch
 
 
-def register(app: dash.Dash, runtime: Runtime) -> None:
-    @app.callback(Output(ids.SETTINGS_TEST_RESULT, "children"),
-                  Input(ids.SETTINGS_TEST_BUTTON, "n_clicks"), *FORM_STATES,
+def _register_form_button(app: dash.Dash, runtime: Runtime, button: str, result: str,
+                          action: Callable[[Runtime, Mapping[str, Any]], Component]) -> None:
+    """A button that runs ``action`` on the form's current values into ``result``."""
+    @app.callback(Output(result, "children"), Input(button, "n_clicks"), *FORM_STATES,
                   prevent_initial_call=True)
-    def on_test(clicks, *values):
+    def on_click(clicks, *values):
         # Buttons that appear with the page still fire once, with no click: ignore it.
         if not clicks:
             raise dash.exceptions.PreventUpdate
-        return test_connection(runtime, _form(values))
+        return action(runtime, _form(values))
 
-    @app.callback(Output(ids.SETTINGS_VALIDATE_RESULT, "children"),
-                  Input(ids.SETTINGS_VALIDATE_BUTTON, "n_clicks"), *FORM_STATES,
-                  prevent_initial_call=True)
-    def on_validate(clicks, *values):
-        if not clicks:
-            raise dash.exceptions.PreventUpdate
-        return validate_jql(runtime, _form(values))
+
+def register(app: dash.Dash, runtime: Runtime) -> None:
+    _register_form_button(app, runtime, ids.SETTINGS_TEST_BUTTON, ids.SETTINGS_TEST_RESULT,
+                          test_connection)
+    _register_form_button(app, runtime, ids.SETTINGS_VALIDATE_BUTTON,
+                          ids.SETTINGS_VALIDATE_RESULT, validate_jql)
 
     outputs = ([Output(ids.SETTINGS_INPUTS[k], "options") for k in FIELD_KEYS]
                + [Output(ids.SETTINGS_INPUTS[k], "options") for k in STATUS_KEYS]
