@@ -8,9 +8,10 @@ window (*failed* is defined in :mod:`data.metrics.dora_events`). No deployment:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from data.metrics.dora_events import deployments
+from data.metrics.result import PlainResult
 from data.metrics.stats import ratio_percent
 from data.metrics.tiers import Tier, tier_for
 
@@ -19,19 +20,11 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class ChangeFailureRate:
+class ChangeFailureRate(PlainResult):
     deployments: int
     failed: int
     percent: float | None
     tier: Tier | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "deployments": self.deployments,
-            "failed": self.failed,
-            "percent": self.percent,
-            "tier": self.tier,
-        }
 
 
 def change_failure_rate(

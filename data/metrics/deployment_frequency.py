@@ -9,9 +9,10 @@ a rate of zero, as the contract's example shows).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from data.metrics.dora_events import deployments
+from data.metrics.result import PlainResult
 from data.metrics.tiers import Tier, tier_for
 
 if TYPE_CHECKING:
@@ -19,13 +20,10 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class DeploymentFrequency:
+class DeploymentFrequency(PlainResult):
     deployments: int
     per_week: float
     tier: Tier | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {"deployments": self.deployments, "per_week": self.per_week, "tier": self.tier}
 
 
 def deployment_frequency(

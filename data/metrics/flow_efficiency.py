@@ -9,9 +9,10 @@ sum of their flow times, x 100. Waiting and not-started time in between is waiti
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from data.metrics.flow_time import measured_items
+from data.metrics.result import PlainResult
 from data.metrics.stats import ratio_percent
 
 if TYPE_CHECKING:
@@ -21,11 +22,8 @@ NS_PER_SECOND = 10**9
 
 
 @dataclass(frozen=True)
-class FlowEfficiency:
+class FlowEfficiency(PlainResult):
     percent: float | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {"percent": self.percent}
 
 
 def flow_efficiency(ctx: CalculationContext, window: Window | None = None) -> FlowEfficiency:

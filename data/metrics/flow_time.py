@@ -9,11 +9,12 @@ p85 and p95 use linear percentiles; ``None`` when there is no measured item.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from data.metrics.fields import NAT
+from data.metrics.result import PlainResult
 from data.metrics.stats import percentiles
 
 if TYPE_CHECKING:
@@ -23,21 +24,12 @@ NS_PER_DAY = 86_400 * 10**9
 
 
 @dataclass(frozen=True)
-class FlowTime:
+class FlowTime(PlainResult):
     items: int
     unstarted: int
     median_days: float | None
     p85_days: float | None
     p95_days: float | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "items": self.items,
-            "unstarted": self.unstarted,
-            "median_days": self.median_days,
-            "p85_days": self.p85_days,
-            "p95_days": self.p95_days,
-        }
 
 
 def measured_items(ctx: CalculationContext, window: Window | None = None) -> np.ndarray:

@@ -9,9 +9,10 @@ No counted change: ``None`` values and tier.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from data.metrics.dora_events import lead_times
+from data.metrics.result import PlainResult
 from data.metrics.stats import percentiles
 from data.metrics.tiers import Tier, tier_for
 
@@ -22,19 +23,11 @@ NS_PER_HOUR = 3600 * 10**9
 
 
 @dataclass(frozen=True)
-class LeadTime:
+class LeadTime(PlainResult):
     changes: int
     median_hours: float | None
     p85_hours: float | None
     tier: Tier | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "changes": self.changes,
-            "median_hours": self.median_hours,
-            "p85_hours": self.p85_hours,
-            "tier": self.tier,
-        }
 
 
 def lead_time(ctx: CalculationContext, window: Window | None = None) -> LeadTime:

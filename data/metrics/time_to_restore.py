@@ -8,10 +8,11 @@ percentiles. No counted incident: ``None`` values and tier.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from data.metrics.dora_events import restores
 from data.metrics.lead_time import NS_PER_HOUR
+from data.metrics.result import PlainResult
 from data.metrics.stats import percentiles
 from data.metrics.tiers import Tier, tier_for
 
@@ -20,19 +21,11 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class TimeToRestore:
+class TimeToRestore(PlainResult):
     incidents: int
     median_hours: float | None
     p85_hours: float | None
     tier: Tier | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "incidents": self.incidents,
-            "median_hours": self.median_hours,
-            "p85_hours": self.p85_hours,
-            "tier": self.tier,
-        }
 
 
 def time_to_restore(ctx: CalculationContext, window: Window | None = None) -> TimeToRestore:
