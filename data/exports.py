@@ -40,7 +40,6 @@ from data.metrics.forecast import daily_counts
 from data.metrics.lead_time import lead_time
 from data.metrics.time_to_restore import time_to_restore
 
-HOUR_NS = 3600 * 10**9
 DAY_NS = 86400 * 10**9
 
 
@@ -73,7 +72,8 @@ def deployments(ctx: CalculationContext) -> pd.DataFrame:
 def _spans(ctx: CalculationContext, table: pd.DataFrame, start: str, end: str,
            hours: str) -> pd.DataFrame:
     """Rows of an event table (``pos``, ``start``, ``end`` ns) whose end is in the window."""
-    inside = table[ctx.window.contains(table["end"].to_numpy(np.int64))]
+    mask, durations = dora_events.hours_ending_in(ctx, table)
+    inside = table[mask]
     pos = inside["pos"].to_numpy(np.int64)
     begin, finish = inside["start"].to_numpy(np.int64), inside["end"].to_numpy(np.int64)
     per_issue = ctx.per_issue
@@ -81,7 +81,7 @@ def _spans(ctx: CalculationContext, table: pd.DataFrame, start: str, end: str,
         "key": per_issue["key"].to_numpy()[pos],
         "issue_type": per_issue["issue_type"].to_numpy()[pos],
         start: _utc(begin), end: _utc(finish),
-        hours: (finish - begin) / HOUR_NS,
+        hours: durations,
     })
     return frame.sort_values(end, kind="stable").reset_index(drop=True)
 

@@ -29,9 +29,10 @@ import pandas as pd
 from data.metrics.fields import NAT, date_only_end_of_day
 
 if TYPE_CHECKING:
-    from data.metrics.context import CalculationContext
+    from data.metrics.context import CalculationContext, Window
 
 DEPLOYMENT_COLUMNS = ("deployment_id", "name", "at", "failed")
+NS_PER_HOUR = 3600 * 10**9
 
 
 def deployments(ctx: CalculationContext) -> pd.DataFrame:
@@ -47,6 +48,16 @@ def lead_times(ctx: CalculationContext) -> pd.DataFrame:
 def restores(ctx: CalculationContext) -> pd.DataFrame:
     """One row per incident with a start and an end: ``pos``, ``start``, ``end`` (ns)."""
     return ctx.memo("restores", lambda: _restores(ctx))
+
+
+def hours_ending_in(
+    ctx: CalculationContext, spans: pd.DataFrame, window: Window | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Of a ``start``/``end`` table (lead times, restores): the mask of the rows whose
+    end lies in the window, and those rows' durations in hours."""
+    end = spans["end"].to_numpy(np.int64)
+    inside = ctx.resolve(window).contains(end)
+    return inside, (end[inside] - spans["start"].to_numpy(np.int64)[inside]) / NS_PER_HOUR
 
 
 def _deployments(ctx: CalculationContext) -> pd.DataFrame:

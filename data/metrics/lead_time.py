@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from data.metrics.dora_events import lead_times
+from data.metrics.dora_events import hours_ending_in, lead_times
 from data.metrics.result import PlainResult
 from data.metrics.stats import percentiles
 from data.metrics.tiers import Tier, tier_for
@@ -19,7 +19,6 @@ from data.metrics.tiers import Tier, tier_for
 if TYPE_CHECKING:
     from data.metrics.context import CalculationContext, Window
 
-NS_PER_HOUR = 3600 * 10**9
 
 
 @dataclass(frozen=True)
@@ -32,10 +31,7 @@ class LeadTime(PlainResult):
 
 def lead_time(ctx: CalculationContext, window: Window | None = None) -> LeadTime:
     """Median and 85th percentile lead time of the changes deployed in the window."""
-    table = lead_times(ctx)
-    end = table["end"].to_numpy()
-    inside = ctx.resolve(window).contains(end)
-    hours = (end[inside] - table["start"].to_numpy()[inside]) / NS_PER_HOUR
+    inside, hours = hours_ending_in(ctx, lead_times(ctx), window)
     median, p85 = percentiles(hours, (50, 85))
     return LeadTime(
         changes=int(inside.sum()),

@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from data.metrics.dora_events import restores
-from data.metrics.lead_time import NS_PER_HOUR
+from data.metrics.dora_events import hours_ending_in, restores
 from data.metrics.result import PlainResult
 from data.metrics.stats import percentiles
 from data.metrics.tiers import Tier, tier_for
@@ -30,10 +29,7 @@ class TimeToRestore(PlainResult):
 
 def time_to_restore(ctx: CalculationContext, window: Window | None = None) -> TimeToRestore:
     """Median and 85th percentile restore time of incidents ended in the window."""
-    table = restores(ctx)
-    end = table["end"].to_numpy()
-    inside = ctx.resolve(window).contains(end)
-    hours = (end[inside] - table["start"].to_numpy()[inside]) / NS_PER_HOUR
+    inside, hours = hours_ending_in(ctx, restores(ctx), window)
     median, p85 = percentiles(hours, (50, 85))
     return TimeToRestore(
         incidents=int(inside.sum()),
