@@ -7,18 +7,10 @@ from pathlib import Path
 import pytest
 
 from tests.integration.pages import computed_colors, contrast_ratio, open_page, wait_for_graphs
+from tests.ui.sample import DORA_CHARTS, FLOW_CHARTS, FORECAST_CHARTS
 from ui import ids
 
 pytestmark = pytest.mark.browser
-
-DORA_GRAPHS = [ids.DORA_DEPLOYMENT_FREQUENCY_TREND, ids.DORA_LEAD_TIME_TREND,
-               ids.DORA_CHANGE_FAILURE_TREND, ids.DORA_RESTORE_TREND,
-               ids.DORA_DEPLOYMENTS_TIMELINE, ids.DORA_LEAD_TIME_DISTRIBUTION,
-               ids.DORA_RESTORE_DISTRIBUTION]
-FLOW_GRAPHS = [ids.FLOW_VELOCITY_CHART, ids.FLOW_TIME_SCATTER, ids.FLOW_EFFICIENCY_TREND,
-               ids.FLOW_WIP_TREND, ids.FLOW_AGING_WIP, ids.FLOW_DISTRIBUTION_DONUT,
-               ids.FLOW_CUMULATIVE_FLOW]
-FORECAST_GRAPHS = [ids.FORECAST_HOW_MANY_CHART, ids.FORECAST_WHEN_CHART]
 
 
 def test_first_start_in_demo_mode_renders_every_chart_on_every_page(browser, demo_server,
@@ -31,11 +23,11 @@ def test_first_start_in_demo_mode_renders_every_chart_on_every_page(browser, dem
     assert badge.get_attribute("href") == "/settings"
     color, background = computed_colors(page, f"#{ids.DEMO_BADGE} .demo-badge")
     assert contrast_ratio(color, background) >= 4.5, (color, background)  # WCAG AA
-    wait_for_graphs(page, DORA_GRAPHS)
+    wait_for_graphs(page, DORA_CHARTS)
     assert "—" not in page.inner_text(f"#{ids.DORA_CARDS} .metric-value")
     watched.shot(tmp_path, "dora")
-    for nav, graphs, name in ((ids.NAV_FLOW, FLOW_GRAPHS, "flow"),
-                              (ids.NAV_FORECAST, FORECAST_GRAPHS, "forecast")):
+    for nav, graphs, name in ((ids.NAV_FLOW, FLOW_CHARTS, "flow"),
+                              (ids.NAV_FORECAST, FORECAST_CHARTS, "forecast")):
         page.click(f"#{nav}")
         wait_for_graphs(page, graphs)
         watched.shot(tmp_path, name)

@@ -5,6 +5,18 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from ui import ids
+
+# Every chart each page must draw (the page tests and the browser tests check them).
+DORA_CHARTS = [ids.DORA_DEPLOYMENT_FREQUENCY_TREND, ids.DORA_LEAD_TIME_TREND,
+               ids.DORA_CHANGE_FAILURE_TREND, ids.DORA_RESTORE_TREND,
+               ids.DORA_DEPLOYMENTS_TIMELINE, ids.DORA_LEAD_TIME_DISTRIBUTION,
+               ids.DORA_RESTORE_DISTRIBUTION]
+FLOW_CHARTS = [ids.FLOW_VELOCITY_CHART, ids.FLOW_TIME_SCATTER, ids.FLOW_EFFICIENCY_TREND,
+               ids.FLOW_WIP_TREND, ids.FLOW_AGING_WIP, ids.FLOW_DISTRIBUTION_DONUT,
+               ids.FLOW_CUMULATIVE_FLOW]
+FORECAST_CHARTS = [ids.FORECAST_HOW_MANY_CHART, ids.FORECAST_WHEN_CHART]
+
 WEEKS = ["2026-01-08T00:00:00+00:00", "2026-01-15T00:00:00+00:00", "2026-01-22T00:00:00+00:00"]
 
 REPORT: dict[str, Any] = {

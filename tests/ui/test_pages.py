@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 
-from tests.ui.sample import empty_report, report
+from tests.ui.sample import DORA_CHARTS, FLOW_CHARTS, empty_report, report
 from tests.ui.tree import find, ids_in, text_of
 from ui import ids
 from ui.pages import dora, flow, forecast
@@ -26,13 +26,6 @@ def dora_page(data, previous=None, deployments=DEPLOYMENTS, lead=(10.0, 30.5, 80
                        benchmarks=benchmark_rows(), subtitle="last 21 days")
 
 
-DORA_CHARTS = [ids.DORA_DEPLOYMENT_FREQUENCY_TREND, ids.DORA_LEAD_TIME_TREND,
-               ids.DORA_CHANGE_FAILURE_TREND, ids.DORA_RESTORE_TREND,
-               ids.DORA_DEPLOYMENTS_TIMELINE, ids.DORA_LEAD_TIME_DISTRIBUTION,
-               ids.DORA_RESTORE_DISTRIBUTION]
-FLOW_CHARTS = [ids.FLOW_VELOCITY_CHART, ids.FLOW_TIME_SCATTER, ids.FLOW_EFFICIENCY_TREND,
-               ids.FLOW_WIP_TREND, ids.FLOW_AGING_WIP, ids.FLOW_DISTRIBUTION_DONUT,
-               ids.FLOW_CUMULATIVE_FLOW]
 
 
 def test_dora_page_draws_every_chart_and_card():
