@@ -161,7 +161,9 @@ def save(runtime: Runtime, form: Mapping[str, Any],
 def _register_form_button(app: dash.Dash, runtime: Runtime, button: str, result: str,
                           action: Callable[[Runtime, Mapping[str, Any]], Component]) -> None:
     """A button that runs ``action`` on the form's current values into ``result``."""
+    # Busy state belongs to the button (disabled while it runs) and its message.
     @app.callback(Output(result, "children"), Input(button, "n_clicks"), *FORM_STATES,
+                  running=[(Output(button, "disabled"), True, False)],
                   prevent_initial_call=True)
     def on_click(clicks, *values):
         # Buttons that appear with the page still fire once, with no click: ignore it.

@@ -19,6 +19,7 @@ PAGES = (("DORA", "/", ids.NAV_DORA), ("Flow", "/flow", ids.NAV_FLOW),
                                                        ids.NAV_SETTINGS))
 PRESETS = (7, 30, 90, 180)
 CUSTOM = "custom"
+LOADING_DELAY_MS = 400  # a page drawn faster than this shows no spinner at all
 WATCH_MS = 2000  # team mode: how often a fetch that ended without a result is checked
 
 
@@ -116,8 +117,12 @@ def layout(*, default_days: int, demo: bool, problem: str | None = None,
         dcc.Store(id=ids.FETCH_RESULT),
         navbar(demo),
         toolbar(default_days, problem),
+        # The spinner covers a page being routed to, nothing else: without
+        # ``target_components`` any callback inside the page (Test connection, Save)
+        # would hide the whole page while it runs.
         dbc.Container(dcc.Loading(html.Div(id=ids.PAGE_CONTENT, className="page"),
-                                  type="circle", delay_show=400),
+                                  type="circle", delay_show=LOADING_DELAY_MS,
+                                  target_components={ids.PAGE_CONTENT: "children"}),
                       fluid=True, className="app-main"),
     ], className="app")
 

@@ -1,4 +1,4 @@
-"""The Settings panel in headless Chromium: JIRA's JQL errors, and the token's secrecy."""
+"""The Settings panel in headless Chromium: JIRA's JQL errors, the token's secrecy, busy state."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ import pytest
 
 from data.simulator.demo_settings import DEMO_TOKEN
 from tests.integration.conftest import serve
+from tests.integration.held_jira import HeldJira
 from tests.integration.pages import open_page, wait_for_graphs
 from ui import ids
+from ui.shell import LOADING_DELAY_MS
 
 pytestmark = pytest.mark.browser
 
@@ -70,4 +72,33 @@ def test_the_token_never_reaches_the_browser(browser, settings_server):
     assert len(bodies) > 10
     for secret in (TYPED_TOKEN, DEMO_TOKEN):
         assert not [body[:200] for body in bodies if secret in body], secret
+    page.close()
+
+
+# Records, every 50 ms, whether the Save button (so the page around it) was hidden.
+WATCH_HIDDEN = """id => { window.pageHidden = false; setInterval(() => {
+  const save = document.getElementById(id);
+  if (!save || getComputedStyle(save).visibility === 'hidden') window.pageHidden = true;
+}, 50); }"""
+
+
+def test_test_connection_busies_its_button_not_the_page(browser, settings_server):
+    """Issue 10, item 2: the page stayed hidden for as long as JIRA took to answer."""
+    page = open_page(browser).page
+    page.goto(settings_server.url + "/settings")
+    page.wait_for_selector(f"#{ids.SETTINGS_SAVE_BUTTON}")
+    with HeldJira() as jira:
+        page.fill(f"#{ids.SETTINGS_INPUTS['jira.url']}", jira.url)
+        page.fill(f"#{ids.SETTINGS_INPUTS['jira.token']}", TYPED_TOKEN)
+        page.evaluate(WATCH_HIDDEN, ids.SETTINGS_SAVE_BUTTON)
+        page.click(f"#{ids.SETTINGS_TEST_BUTTON}")
+        page.wait_for_selector(f"#{ids.SETTINGS_TEST_BUTTON}:disabled")
+        assert jira.arrived.wait(30)
+        # Longer than the page spinner's delay: a spinner over the page would show now.
+        page.wait_for_timeout(3 * LOADING_DELAY_MS)
+        assert page.is_visible(f"#{ids.SETTINGS_SAVE_BUTTON}")
+        jira.release()
+        page.wait_for_selector(f"#{ids.SETTINGS_TEST_RESULT} .alert-danger")
+    assert page.is_enabled(f"#{ids.SETTINGS_TEST_BUTTON}")
+    assert page.evaluate("window.pageHidden") is False
     page.close()
