@@ -19,13 +19,18 @@ from dash import ALL, Input, Output, State, html
 from dash.development.base_component import Component
 
 from callbacks.runtime import Runtime, error_message
-from callbacks.settings_form import feedback_for, form_to_raw
+from callbacks.settings_form import feedback_for, form_to_raw, missing_required
 from configuration.errors import ConfigError, DashboardError, JiraQueryError
 from configuration.settings import JiraSettings
 from configuration.validation import SettingsInvalid, parse_settings, problems_of
 from data.jira.client import JiraClient
 from ui import ids
-from ui.pages.settings import field_options, status_options, status_preselection
+from ui.pages.settings import (
+    email_row_style,
+    field_options,
+    status_options,
+    status_preselection,
+)
 
 FORM_KEYS = tuple(ids.SETTINGS_INPUTS)
 FORM_STATES = [State(ids.SETTINGS_INPUTS[k], "value") for k in FORM_KEYS]
@@ -131,6 +136,23 @@ def jql_problem(runtime: Runtime, jira: JiraSettings) -> str | None:
     return None
 
 
+def _check(runtime: Runtime, form: Mapping[str, Any], raw: dict[str, Any]) -> None:
+    """Raise SettingsInvalid with every problem: empty required values, the rules,
+    then (only for an otherwise valid form) JIRA's own verdict on the query."""
+    problems = missing_required(form)
+    try:
+        jira = parse_settings(raw).jira
+    except SettingsInvalid as exc:
+        missing = {key for key, _ in problems}
+        raise SettingsInvalid(problems + [p for p in exc.problems if p[0] not in missing]) \
+            from None
+    if problems:
+        raise SettingsInvalid(problems)
+    problem = jql_problem(runtime, jira)
+    if problem:
+        raise SettingsInvalid([("jira.jql", problem)])
+
+
 def save(runtime: Runtime, form: Mapping[str, Any],
          keys: list[str]) -> tuple[list[str], Component, bool | None]:
     """Validate (JQL by JIRA too) and save; returns (feedback per key, summary, fetch?).
@@ -141,9 +163,7 @@ def save(runtime: Runtime, form: Mapping[str, Any],
     still_demo = runtime.simulator is not None and \
         raw.get("jira", {}).get("url") == runtime.simulator.url
     try:
-        problem = jql_problem(runtime, parse_settings(raw).jira)
-        if problem:
-            raise SettingsInvalid([("jira.jql", problem)])
+        _check(runtime, form, raw)
         needs_fetch = runtime.save(raw)
     except ConfigError as exc:
         per_key, unplaced = feedback_for(problems_of(exc), keys)
@@ -177,6 +197,11 @@ def register(app: dash.Dash, runtime: Runtime) -> None:
                           test_connection)
     _register_form_button(app, runtime, ids.SETTINGS_VALIDATE_BUTTON,
                           ids.SETTINGS_VALIDATE_RESULT, validate_jql)
+
+    @app.callback(Output(ids.SETTINGS_EMAIL_ROW, "style"),
+                  Input(ids.SETTINGS_INPUTS["jira.auth"], "value"), prevent_initial_call=True)
+    def show_email(auth):
+        return email_row_style(auth)
 
     outputs = ([Output(ids.SETTINGS_INPUTS[k], "options") for k in FIELD_KEYS]
                + [Output(ids.SETTINGS_INPUTS[k], "options") for k in STATUS_KEYS]

@@ -21,6 +21,20 @@ STATUS_KEYS = ("workflow.active_statuses", "workflow.waiting_statuses",
                "workflow.done_statuses")
 
 
+# Keys a saved form must fill: without them no fetch can run, and the pages would say
+# "No data yet" over a full cache. (A settings *file* may leave them null: the
+# dashboard then starts and asks for them here.)
+REQUIRED = {
+    "jira.url": "Enter your JIRA's URL, e.g. https://your-domain.atlassian.net.",
+    "jira.jql": "Enter a JQL query, e.g. project = DEMO.",
+}
+
+
+def missing_required(values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``(key, message)`` for each required form value left empty or blank."""
+    return [(key, message) for key, message in REQUIRED.items() if _text(values.get(key)) is None]
+
+
 def _text(value: Any) -> str | None:
     text = str(value).strip() if value is not None else ""
     return text or None

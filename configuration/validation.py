@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, is_dataclass
 from types import MappingProxyType
@@ -47,6 +48,7 @@ Rule = Callable[[Any, str, Problems], Any]
 MAX_PAGE_SIZE = 5000  # JIRA caps maxResults itself; above this is certainly a typo
 # timedelta and pandas timestamps overflow a few centuries back; ten years is plenty.
 MAX_PERIOD_DAYS = 3650
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 class SettingsInvalid(ConfigError):
@@ -102,12 +104,14 @@ def _kind(value: Any) -> str:
 def whole(minimum: int, maximum: int | None = None) -> Rule:
     """An integer in ``[minimum, maximum]`` (``true``/``false`` are not integers)."""
 
+    # One message for a wrong kind and a wrong size: a form's number input that holds
+    # 0 or -5 may send null, and "not null" would not tell the user what to type.
+    bounds = f"of at least {minimum}" + (f" and at most {maximum}" if maximum else "")
+
     def check(value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise _Invalid(f"must be a whole number, not {_kind(value)}")
-        if value < minimum or (maximum is not None and value > maximum):
-            bounds = f"between {minimum} and {maximum}" if maximum else f"at least {minimum}"
-            raise _Invalid(f"must be {bounds}")
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum or (
+                maximum is not None and value > maximum):
+            raise _Invalid(f"must be a whole number {bounds}")
         return value
 
     return _leaf(check)
@@ -181,6 +185,18 @@ def _check_url(value: Any) -> str | None:
         raise _Invalid("must not contain a query or fragment")
     # Without the trailing slash, API paths can be appended with a plain "/rest/...".
     return value.strip().rstrip("/")
+
+
+def _check_email(value: Any) -> str | None:
+    # Not only e-mail addresses: Data Center basic auth sends a user name here. Either
+    # way it never holds a space, and an "@" needs text on both sides.
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip() or any(c.isspace() for c in value.strip()):
+        raise _Invalid("must be an e-mail address or user name (without spaces) or null")
+    if "@" in value and not EMAIL.fullmatch(value.strip()):
+        raise _Invalid("must be an e-mail address like you@example.com")
+    return value.strip()
 
 
 def _check_jql(value: Any) -> str | None:
@@ -285,8 +301,7 @@ SETTINGS = Section(Settings, {
         "url": _leaf(_check_url),
         "flavor": choice("cloud", "datacenter"),
         "auth": choice("basic", "bearer"),
-        # Not only e-mail addresses: Data Center basic auth sends a user name here.
-        "email": text("an e-mail address or user name"),
+        "email": _leaf(_check_email),
         "token": text(),
         "jql": _leaf(_check_jql),
         "page_size": whole(1, MAX_PAGE_SIZE),

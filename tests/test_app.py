@@ -75,7 +75,7 @@ BAD_INPUT = [
     ("fetch", None, "The settings file {path} does not exist."),
     ("metrics", '{"jira": {"url": "https://x.net",}}', "is not valid JSON"),
     ("metrics", '{"jira": {\n"url": 1\n', "line 3"),
-    ("fetch", '{"period_days": -1}', "{path}: period_days: must be between 1 and 3650"),
+    ("fetch", '{"period_days": -1}', "{path}: period_days: must be a whole number of at least 1"),
     ("metrics", '{"jira": {"url": "ftp://x", "token": "' + TOKEN + '"}, "x": 1}',
      "2 problems in the settings: jira.url: "),
 ]

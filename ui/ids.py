@@ -84,6 +84,7 @@ SETTINGS_LOAD_RESULT = "settings-load-from-jira-result"
 SETTINGS_SAVE_BUTTON = "settings-save-button"
 SETTINGS_SAVE_RESULT = "settings-save-result"
 SETTINGS_TOKEN_STATUS = "settings-token-status"
+SETTINGS_EMAIL_ROW = "settings-email-row"  # hidden for a Personal Access Token
 SETTINGS_JIRA_META = "settings-jira-meta"  # Store: JIRA's fields / statuses / issue types
 
 # Dotted settings key -> input id. Order is the form's order.

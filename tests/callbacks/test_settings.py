@@ -92,3 +92,28 @@ def test_jira_metadata_fills_the_dropdowns(runtime):
     assert len(updates) == len(cb.FIELD_KEYS) + 2 * len(cb.STATUS_KEYS) + len(cb.TYPE_KEYS)
     active = updates[len(cb.FIELD_KEYS) + len(cb.STATUS_KEYS)]
     assert "In Progress" in active  # pre-selected from JIRA's "in progress" category
+
+
+@pytest.mark.parametrize(("changes", "key", "words"), [
+    # Issue 10, item 4: these were saved (as null) or said "not null".
+    ({"jira__url": ""}, "jira.url", "Enter your JIRA's URL"),
+    ({"jira__url": "   "}, "jira.url", "Enter your JIRA's URL"),
+    ({"jira__jql": " "}, "jira.jql", "Enter a JQL query"),
+    ({"period_days": None}, "period_days", "must be a whole number of at least 1"),
+    ({"period_days": -5}, "period_days", "must be a whole number of at least 1"),
+    ({"jira__email": "not an email"}, "jira.email", "without spaces"),
+])
+def test_save_refuses_what_the_form_cannot_run_on(runtime, tmp_path, changes, key, words):
+    feedback, summary, fetch = cb.save(runtime, form_of(runtime, **changes), KEYS)
+    assert fetch is None
+    assert words in feedback[KEYS.index(key)]
+    assert "Nothing was saved" in text_of(summary)
+    assert not (tmp_path / "settings.json").exists()
+
+
+def test_empty_url_and_blank_query_are_reported_with_the_other_problems(runtime):
+    feedback, _summary, fetch = cb.save(
+        runtime, form_of(runtime, jira__url="", jira__jql="", period_days=0), KEYS)
+    assert fetch is None
+    assert [k for k in KEYS if feedback[KEYS.index(k)]] == ["jira.url", "jira.jql",
+                                                            "period_days"]

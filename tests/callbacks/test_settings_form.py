@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from callbacks.settings_form import feedback_for, form_to_raw
+from callbacks.settings_form import feedback_for, form_to_raw, missing_required
 from configuration.validation import parse_settings
 
 BASE = {"jira": {"url": "https://old.example", "flavor": "cloud", "auth": "basic",
@@ -59,3 +59,13 @@ KEYS = ["jira.url", "flow_types.feature", "dora.deployments.issue_types"]
 ])
 def test_problems_go_next_to_their_field(problems, per_key, unplaced):
     assert feedback_for(problems, KEYS) == (per_key, unplaced)
+
+
+@pytest.mark.parametrize(("values", "missing"), [
+    ({"jira.url": "https://x.net", "jira.jql": "project = X"}, []),
+    ({"jira.url": "", "jira.jql": "project = X"}, ["jira.url"]),
+    ({"jira.url": None, "jira.jql": "  "}, ["jira.url", "jira.jql"]),
+    ({}, ["jira.url", "jira.jql"]),
+])
+def test_url_and_query_are_required_by_the_form(values, missing):
+    assert [key for key, _ in missing_required(values)] == missing

@@ -176,17 +176,19 @@ INVALID = [
     (nested("jira.auth", None), "jira.auth", "must be one of"),
     (nested("jira.email", ""), "jira.email", "e-mail address or user name"),
     (nested("jira.email", 7), "jira.email", "e-mail address or user name"),
+    (nested("jira.email", "not an email"), "jira.email", "without spaces"),
+    (nested("jira.email", "me@"), "jira.email", "like you@example.com"),
+    (nested("jira.email", "me@host"), "jira.email", "like you@example.com"),
     (nested("jira.token", ""), "jira.token", "non-empty"),
     (nested("jira.token", 123), "jira.token", "non-empty"),
     (nested("jira.jql", ""), "jira.jql", "must not be empty"),
     (nested("jira.jql", "   "), "jira.jql", "must not be empty"),
     (nested("jira.jql", ["project = X"]), "jira.jql", "must not be empty"),
-    (nested("jira.page_size", 0), "jira.page_size", "between 1 and 5000"),
-    (nested("jira.page_size", 5001), "jira.page_size", "between 1 and 5000"),
-    (nested("jira.page_size", 10.0), "jira.page_size",
-     "must be a whole number, not a decimal number"),
-    (nested("jira.page_size", "100"), "jira.page_size", "not text"),
-    (nested("jira.page_size", True), "jira.page_size", "not true/false"),
+    (nested("jira.page_size", 0), "jira.page_size", "at least 1 and at most 5000"),
+    (nested("jira.page_size", 5001), "jira.page_size", "at least 1 and at most 5000"),
+    (nested("jira.page_size", 10.0), "jira.page_size", "must be a whole number of at least 1"),
+    (nested("jira.page_size", "100"), "jira.page_size", "must be a whole number"),
+    (nested("jira.page_size", True), "jira.page_size", "must be a whole number"),
     (nested("jira.rate_limit.requests", 0), "jira.rate_limit.requests", "at least 1"),
     (nested("jira.rate_limit.requests", -5), "jira.rate_limit.requests", "at least 1"),
     (nested("jira.rate_limit.per_seconds", 0), "jira.rate_limit.per_seconds", "greater than 0"),
@@ -222,9 +224,11 @@ INVALID = [
     (nested("dora.incidents.issue_types", ["Deployment"]), "dora.incidents.issue_types",
      'issue type "Deployment" is also in dora.deployments.issue_types'),
     (nested("dora.change_start_field", []), "dora.change_start_field", "field id"),
-    ({"period_days": 0}, "period_days", "between 1 and 3650"),
-    ({"period_days": -7}, "period_days", "between 1 and 3650"),
-    ({"period_days": 3651}, "period_days", "between 1 and 3650"),
+    # Issue 10, item 4: a number input holding 0 or -5 sends null; "not null" helped no one.
+    ({"period_days": 0}, "period_days", "must be a whole number of at least 1"),
+    ({"period_days": -5}, "period_days", "must be a whole number of at least 1"),
+    ({"period_days": None}, "period_days", "must be a whole number of at least 1"),
+    ({"period_days": 3651}, "period_days", "at most 3650"),
     ({"period_days": 30.5}, "period_days", "whole number"),
     (nested("cache.ttl_hours", 0), "cache.ttl_hours", "greater than 0"),
     (nested("cache.ttl_hours", -1), "cache.ttl_hours", "greater than 0"),
@@ -261,7 +265,8 @@ def test_every_problem_is_collected_not_just_the_first():
 def test_a_settings_error_is_a_config_error_with_problems_for_display():
     with pytest.raises(ConfigError) as caught:
         parse_settings({"period_days": 0})
-    assert problems_of(caught.value) == [("period_days", "must be between 1 and 3650")]
+    assert problems_of(caught.value) == [
+        ("period_days", "must be a whole number of at least 1 and at most 3650")]
     assert problems_of(ConfigError("bad file")) == [(None, "bad file")]
 
 

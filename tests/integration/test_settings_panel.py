@@ -102,3 +102,36 @@ def test_test_connection_busies_its_button_not_the_page(browser, settings_server
     assert page.is_enabled(f"#{ids.SETTINGS_TEST_BUTTON}")
     assert page.evaluate("window.pageHidden") is False
     page.close()
+
+
+def text_in(page, selector: str, text: str) -> None:
+    page.wait_for_function(
+        "([sel, text]) => (document.querySelector(sel)?.innerText || '').includes(text)",
+        arg=[selector, text])
+
+
+def test_save_refuses_an_empty_url_query_and_period_inline(browser, settings_server):
+    """Issue 10, item 4: these were saved as null, or said "not null"."""
+    before = (settings_server.settings_path.read_text()
+              if settings_server.settings_path.exists() else None)
+    page = open_page(browser).page
+    page.goto(settings_server.url + "/settings")
+    email_row = f"#{ids.SETTINGS_EMAIL_ROW}"
+    page.wait_for_selector(email_row, state="visible")
+    page.fill(f"#{ids.SETTINGS_INPUTS['jira.url']}", "")
+    page.fill(f"#{ids.SETTINGS_INPUTS['jira.jql']}", "  ")
+    page.fill(f"#{ids.SETTINGS_INPUTS['period_days']}", "-5")
+    page.fill(f"#{ids.SETTINGS_INPUTS['jira.email']}", "not an email")
+    page.click(f"#{ids.SETTINGS_SAVE_BUTTON}")
+    text_in(page, feedback_selector("jira.url"), "Enter your JIRA's URL")
+    text_in(page, feedback_selector("jira.jql"), "Enter a JQL query")
+    text_in(page, feedback_selector("period_days"), "must be a whole number of at least 1")
+    text_in(page, feedback_selector("jira.email"), "without spaces")
+    assert "Nothing was saved" in page.inner_text(f"#{ids.SETTINGS_SAVE_RESULT}")
+    now = (settings_server.settings_path.read_text()
+           if settings_server.settings_path.exists() else None)
+    assert now == before
+    # A Personal Access Token (Data Center) signs in without an e-mail.
+    page.get_by_label("Personal Access Token").check()
+    page.wait_for_selector(email_row, state="hidden")
+    page.close()

@@ -36,12 +36,17 @@ def _feedback(key: str):
     return html.Div(id=ids.settings_feedback(key), className="invalid-feedback d-block")
 
 
-def _row(label: str, key: str, control, help_text: str = ""):
+def _row(label: str, key: str, control, help_text: str = "", **div):
     children = [dbc.Label(label, html_for=ids.SETTINGS_INPUTS[key], className="fw-semibold"),
                 control, _feedback(key)]
     if help_text:
         children.append(dbc.FormText(help_text))
-    return html.Div(children, className="mb-3 settings-row")
+    return html.Div(children, className="mb-3 settings-row", **div)
+
+
+def email_row_style(auth: str | None) -> dict[str, str]:
+    """A Personal Access Token (Data Center) signs in without an e-mail: hide the field."""
+    return {"display": "none"} if auth == "bearer" else {}
 
 
 def _text(key: str, value: Any, *, placeholder: str = "", input_type: str = "text"):
@@ -136,7 +141,8 @@ def connection_card(raw: Raw, token_saved: bool) -> Component:
                          {"label": "Personal Access Token", "value": "bearer"}])), md=6),
         ]),
         _row("Email", "jira.email", _text("jira.email", jira.get("email"),
-                                         placeholder="you@example.com")),
+                                         placeholder="you@example.com"),
+             id=ids.SETTINGS_EMAIL_ROW, style=email_row_style(jira.get("auth"))),
         _row("API token", "jira.token", _text("jira.token", None, input_type="password",
                                               placeholder="••••••••" if token_saved else ""),
              ""),
