@@ -10,7 +10,8 @@ Terms:
   "now" would treat every item as unchanged since (still in progress, still
   ageing). It also keeps ``as_of`` stable between syncs, so every page, period and
   browser tab shares the computed results. A custom range covers whole UTC days,
-  the end day included. An injected ``as_of_provider`` overrides both (tests).
+  the end day included, and ends at the last sync at the latest. An injected
+  ``as_of_provider`` overrides both (tests).
 - *page data*: the report of a window, the headline numbers of the period before
   it, and the items behind the numbers; memoized per data version, settings,
   ``as_of`` and length, as are the rendered pages (:meth:`Runtime.memo_page`).
@@ -35,6 +36,7 @@ only settings view callbacks send out.
 from __future__ import annotations
 
 import logging
+import math
 import shutil
 import threading
 from collections import OrderedDict
@@ -114,14 +116,24 @@ class _Memo:
             self._entries.clear()
 
 
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
 def window_for(period: dict | None, default_days: int, now: datetime) -> Window:
-    """The window of the header's period store (preset days, or a custom date range)."""
+    """The window of the header's period store (preset days, or a custom date range).
+
+    ``now`` is where data ends (the last sync): a custom range never reaches past it,
+    since the days after it would count as days without deployments or throughput.
+    """
     period = period or {}
     start, end = period.get("start"), period.get("end")
     if start and end:
         first, last = sorted((date.fromisoformat(start[:10]), date.fromisoformat(end[:10])))
-        as_of = datetime(last.year, last.month, last.day, tzinfo=UTC) + timedelta(days=1)
-        days = (last - first).days + 1
+        first, last = min(first, now.date()), min(last, now.date())
+        as_of = min(_midnight(last) + timedelta(days=1), now)
+        # Whole days back to the first day's midnight (a capped end keeps its hours).
+        days = math.ceil((as_of - _midnight(first)) / timedelta(days=1))
         return Window(as_of, days, f"{first:%d %b %Y} – {last:%d %b %Y}")
     days = int(period.get("period_days") or default_days)
     return Window(now, days, f"last {days} days")

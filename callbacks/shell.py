@@ -43,8 +43,11 @@ def register(app: dash.Dash, runtime: Runtime) -> None:
         return period_from(choice, start, end, runtime.settings.period_days)
 
     @app.callback(Output(ids.SYNC_LABEL, "children"), Output(ids.STALE_NOTE, "children"),
+                  Output(ids.PERIOD_RANGE, "max_date_allowed"),
                   Input(ids.DATA_VERSION, "data"), Input(ids.FETCH_RESULT, "data"),
                   State(ids.URL, "pathname"))
     def show_sync(_version, _result, _path):
-        return status_for(runtime.last_sync(), datetime.now(UTC),
-                          runtime.settings.cache.ttl_hours)
+        last_sync = runtime.last_sync()
+        label, note = status_for(last_sync, datetime.now(UTC), runtime.settings.cache.ttl_hours)
+        # The data ends at the last sync: the date picker offers no later day.
+        return label, note, runtime.as_of().date().isoformat()

@@ -28,6 +28,10 @@ def test_period_selector(choice, start, end, store, visible):
     # A custom range covers whole days, the end day included.
     ({"start": "2026-01-01", "end": "2026-01-31"}, datetime(2026, 2, 1, tzinfo=UTC), 31),
     ({"start": "2026-01-31", "end": "2026-01-01"}, datetime(2026, 2, 1, tzinfo=UTC), 31),
+    # Issue 10, item 5: a range cannot end after the last sync (NOW), nor start after it.
+    ({"start": "2026-03-01", "end": "2026-04-30"}, NOW, 10),
+    ({"start": "2026-03-10", "end": "2026-03-10"}, NOW, 1),
+    ({"start": "2026-05-01", "end": "2026-05-31"}, NOW, 1),
 ])
 def test_window_for_period(period, as_of, days):
     window = window_for(period, 90, NOW)

@@ -80,3 +80,22 @@ def test_a_fetch_shows_progress_and_completes(browser, demo_server, tmp_path):
     page.wait_for_selector(f"#{ids.FETCH_PROGRESS_WRAP}", state="hidden")
     assert "Last sync:" in page.inner_text(f"#{ids.SYNC_LABEL}")
     page.close()
+
+
+def test_a_custom_range_cannot_pick_a_day_after_the_last_sync(browser, demo_server):
+    """Issue 10, item 5: a range to 31 Dec on 29 Nov diluted every rate by future days."""
+    page = open_page(browser).page
+    page.goto(demo_server.url + "/")
+    wait_for_graphs(page, [ids.DORA_DEPLOYMENT_FREQUENCY_TREND])
+    last_sync = page.inner_text(f"#{ids.SYNC_LABEL}")  # "Last sync: 2026-12-04 15:41 UTC"
+    day = int(last_sync.split("Last sync: ")[1][8:10])
+    page.select_option(f"#{ids.PERIOD_SELECT}", "custom")
+    page.click(f"#{ids.PERIOD_RANGE}")
+    page.wait_for_selector(".dash-datepicker-calendar-date-inside")
+    assert page.is_disabled("button[aria-label='Next month']")
+    cells = page.eval_on_selector_all(
+        ".dash-datepicker-calendar-date-inside",
+        "cells => cells.map(c => [Number(c.innerText), c.getAttribute('aria-disabled')])")
+    offered = [number for number, disabled in cells if disabled != "true"]
+    assert max(offered) == day
+    page.close()
