@@ -144,7 +144,8 @@ def metrics_command(
     """``python app.py metrics``: the report JSON from a raw issues file or the cache."""
     if issues_path is not None:
         # The same field ids a sync normalizes, so both paths give the same numbers.
-        frames = normalize_issues(load_raw_issues(issues_path), settings.mapped_field_ids())
+        field_ids = settings.mapped_field_ids()
+        frames = normalize_issues(load_raw_issues(issues_path, field_ids), field_ids)
         return compute_report_json(frames, settings, as_of=as_of, period_days=period_days)
     synced = load_frames(settings, cache_dir=cache_dir, client_factory=client_factory, now=now)
     return compute_report_json(

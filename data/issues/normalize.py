@@ -1,22 +1,25 @@
 """Convert raw JIRA issues (Cloud or Data Center JSON) into :class:`IssueFrames`.
 
-This is the fetch path: it runs once per sync, so a lean Python loop over the raw
-dicts is acceptable; every timestamp column is then parsed in one vectorized
-``pd.to_datetime`` call. Terms:
+Both paths (an issues file, a fetch's pages) arrive here as typed issues decoded by
+:mod:`data.issues.raw`, holding only the fields in use; one Python pass fills plain
+column lists (no row dicts), and every timestamp column is then parsed in one
+vectorized ``pd.to_datetime`` call. Terms:
 
 - *raw issue*: one element of a search response's ``issues`` list, fetched with
-  ``expand=changelog`` (``{"id", "key", "fields", "changelog"}``).
+  ``expand=changelog`` (``{"id", "key", "fields", "changelog"}``). Plain dicts are
+  accepted too and converted (:func:`data.issues.raw.as_raw_issues`).
 - *truncated changelog*: ``changelog.total`` larger than the number of histories
   present; such an issue would silently lose status changes, so it is an error.
 - *mapped field*: a custom or system field id named by the settings (see
   ``Settings.mapped_field_ids``); only those are copied into ``field_values``.
 
+Timestamps may carry any UTC offset (``+0530``, ``-0500``, ``Z``); histories may come
+newest first (Cloud) or oldest first (Data Center): transitions are sorted by time.
 Value rules for ``field_values`` are the ones documented in :mod:`data.issues.frames`.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -32,25 +35,35 @@ from data.issues.frames import (
     VERSION_COLUMNS,
     IssueFrames,
 )
+from data.issues.raw import (
+    Fields,
+    RawIssue,
+    StatusCategory,
+    as_raw_issues,
+    decode_issues_file,
+    mapped_value,
+)
 
 UTC_NS = "datetime64[ns, UTC]"
-_RELATIONS = (("fixVersions", "fix"), ("versions", "affects"))
+_NO_CATEGORY = StatusCategory()
 
 
 def normalize_issues(
-    raw_issues: Iterable[dict],
+    raw_issues: Iterable[RawIssue | dict],
     field_ids: Iterable[str],
     statuses: Iterable[dict] = (),
 ) -> IssueFrames:
     """Normalize raw issues into the five frames of :class:`IssueFrames`.
 
-    ``statuses`` are entries of JIRA's ``/status`` endpoint; when empty the status
-    table is built from the issues' own status fields. Raises :class:`DataError` on a
-    truncated changelog or an unreadable timestamp.
+    ``raw_issues`` are typed issues (:mod:`data.issues.raw`, decoded with the same
+    ``field_ids``) or plain dicts, which are converted first. ``statuses`` are
+    entries of JIRA's ``/status`` endpoint; when empty the status table is built from
+    the issues' own status fields. Raises :class:`DataError` on a truncated changelog,
+    an unreadable timestamp or an entry not shaped like a JIRA issue.
     """
     wanted = tuple(dict.fromkeys(field_ids))
     rows = _Rows()
-    for raw in _unique(raw_issues):
+    for raw in _unique(as_raw_issues(raw_issues, wanted)):
         rows.add_issue(raw, wanted)
     return IssueFrames(
         issues=rows.issue_frame(),
@@ -61,59 +74,30 @@ def normalize_issues(
     )
 
 
-def _unique(raw_issues: Iterable[dict]) -> Iterable[dict]:
+def _issue_id(raw: RawIssue) -> str:
+    return str(raw.id or raw.key)
+
+
+def _unique(raw_issues: list[RawIssue]) -> Iterable[RawIssue]:
     """One raw issue per id, the last one seen winning (pages or files may overlap, and
     a later copy is the fresher one); the frames hold one row per issue."""
-    latest: dict[str, dict] = {}
-    for raw in raw_issues:
-        latest[str(raw.get("id") or raw.get("key"))] = raw
-    return latest.values()
+    latest = {_issue_id(raw): raw for raw in raw_issues}
+    return latest.values() if len(latest) < len(raw_issues) else raw_issues
 
 
-def load_raw_issues(path: str | Path) -> list[dict]:
-    """Read raw issues from a JSON file.
+def load_raw_issues(path: str | Path, field_ids: Iterable[str] = ()) -> list[RawIssue]:
+    """Read raw issues from a JSON file, decoding only what ``normalize_issues`` reads
+    for these mapped ``field_ids`` (pass the same ids to it).
 
     Accepts a JSON list of issues, one search response (an object with ``issues``),
     or a list of such responses. Anything else raises :class:`DataError`.
     """
     source = Path(path)
     try:
-        text = source.read_text(encoding="utf-8")
+        data = source.read_bytes()
     except OSError as error:
         raise DataError(f"Cannot read the issues file {source} ({error.strerror}).") from None
-    try:
-        payload = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise DataError(
-            f"The issues file {source} is not valid JSON (line {error.lineno})."
-        ) from None
-    return _issues_in(payload, source)
-
-
-def _issues_in(payload: Any, source: Path) -> list[dict]:
-    if isinstance(payload, dict) and isinstance(payload.get("issues"), list):
-        return _checked_issues(payload["issues"], source)
-    if isinstance(payload, list):
-        if payload and all(isinstance(p, dict) and "issues" in p for p in payload):
-            pages = [p["issues"] for p in payload]
-            if all(isinstance(page, list) for page in pages):
-                return _checked_issues([i for page in pages for i in page], source)
-        else:
-            return _checked_issues(payload, source)
-    raise DataError(
-        f"The issues file {source} must hold a list of issues, a search response "
-        "with 'issues', or a list of search responses."
-    )
-
-
-def _checked_issues(issues: list, source: Path) -> list[dict]:
-    for item in issues:
-        if not (isinstance(item, dict) and "key" in item and isinstance(item.get("fields"), dict)):
-            raise DataError(
-                f"The issues file {source} holds an entry that is not a JIRA issue "
-                "(each needs 'key' and 'fields')."
-            )
-    return issues
+    return decode_issues_file(data, tuple(dict.fromkeys(field_ids)), str(source))
 
 
 class _Rows:
@@ -126,63 +110,65 @@ class _Rows:
         self.field_values: dict[str, list] = {c: [] for c in FIELD_VALUE_COLUMNS}
         self.seen_statuses: dict[str, str] = {}
 
-    def add_issue(self, raw: dict, wanted: tuple[str, ...]) -> None:
-        issue_id = str(raw.get("id") or raw.get("key"))
-        fields = raw.get("fields") or {}
-        status = fields.get("status") or {}
-        name = status.get("name") or ""
-        category = (status.get("statusCategory") or {}).get("key") or ""
-        if name and category:
-            self.seen_statuses.setdefault(name, category)
+    def add_issue(self, raw: RawIssue, wanted: tuple[str, ...]) -> None:
+        issue_id = _issue_id(raw)
+        fields = raw.fields
+        status = fields.status
+        name = (status.name if status else None) or ""
+        category = ((status.statusCategory if status else None) or _NO_CATEGORY).key or ""
+        if name and category and name not in self.seen_statuses:
+            self.seen_statuses[name] = category
         values = (
             issue_id,
-            raw.get("key") or "",
-            (fields.get("issuetype") or {}).get("name") or "",
+            raw.key or "",
+            (fields.issuetype.name if fields.issuetype else None) or "",
             name,
             category,
-            fields.get("created"),
-            fields.get("updated"),
-            fields.get("resolutiondate"),
+            fields.created,
+            fields.updated,
+            fields.resolutiondate,
         )
-        for column, value in zip(ISSUE_COLUMNS, values, strict=True):
-            self.issues[column].append(value)
-        self._add_transitions(issue_id, raw)
-        self._add_versions(issue_id, fields)
+        for column, value in zip(self.issues.values(), values, strict=True):
+            column.append(value)
+        if raw.changelog is not None:
+            self._add_transitions(issue_id, raw)
+        if fields.fixVersions or fields.versions:
+            self._add_versions(issue_id, fields)
         for field_id in wanted:
-            for value in _scalar_values(fields.get(field_id)):
+            for value in _scalar_values(mapped_value(fields, field_id)):
                 self.field_values["issue_id"].append(issue_id)
                 self.field_values["field_id"].append(field_id)
                 self.field_values["value"].append(value)
 
-    def _add_transitions(self, issue_id: str, raw: dict) -> None:
-        changelog = raw.get("changelog") or {}
-        histories = changelog.get("histories") or []
-        total = changelog.get("total")
+    def _add_transitions(self, issue_id: str, raw: RawIssue) -> None:
+        changelog = raw.changelog
+        histories = changelog.histories or ()
+        total = changelog.total
         if isinstance(total, int) and total > len(histories):
             raise DataError(
-                f"Issue {raw.get('key')} has a truncated changelog ({len(histories)} of "
+                f"Issue {raw.key} has a truncated changelog ({len(histories)} of "
                 f"{total} entries); fetch it again with the complete changelog."
             )
-        columns = self.transitions
+        ids, ats, seqs, sources, targets = self.transitions.values()
         for position, entry in enumerate(histories):
-            for item in entry.get("items") or ():
-                if item.get("field") == "status":  # most histories change other fields
-                    columns["issue_id"].append(issue_id)
-                    columns["at"].append(entry.get("created"))
-                    columns["seq"].append(_history_seq(entry.get("id"), position))
-                    columns["from_status"].append(item.get("fromString") or "")
-                    columns["to_status"].append(item.get("toString") or "")
+            for item in entry.items or ():
+                if item.field == "status":  # most histories change other fields
+                    ids.append(issue_id)
+                    ats.append(entry.created)
+                    seqs.append(_history_seq(entry.id, position))
+                    sources.append(item.fromString or "")
+                    targets.append(item.toString or "")
 
-    def _add_versions(self, issue_id: str, fields: dict) -> None:
+    def _add_versions(self, issue_id: str, fields: Fields) -> None:
         columns = self.versions
-        for field_name, relation in _RELATIONS:
-            for entry in fields.get(field_name) or ():
+        for relation, entries in (("fix", fields.fixVersions), ("affects", fields.versions)):
+            for entry in entries or ():
                 columns["issue_id"].append(issue_id)
                 columns["relation"].append(relation)
-                columns["version_id"].append(str(entry.get("id") or entry.get("name") or ""))
-                columns["name"].append(entry.get("name") or "")
-                columns["released"].append(bool(entry.get("released", False)))
-                columns["release_date"].append(entry.get("releaseDate") or "")
+                columns["version_id"].append(str(entry.id or entry.name or ""))
+                columns["name"].append(entry.name or "")
+                columns["released"].append(bool(entry.released))
+                columns["release_date"].append(entry.releaseDate or "")
 
     def issue_frame(self) -> pd.DataFrame:
         frame = _frame(self.issues, ISSUE_COLUMNS)

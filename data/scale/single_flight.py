@@ -39,15 +39,15 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Literal, Protocol, TypeVar
-
-import redis
-from redis.exceptions import LockError
+from typing import TYPE_CHECKING, Literal, Protocol, TypeVar
 
 from configuration import errors
 from configuration.errors import DashboardError, JiraCancelled, JiraError
 from data.cache.files import check_waiting
-from data.scale.connection import redis_errors
+from data.scale.connection import redis_errors, redis_module
+
+if TYPE_CHECKING:  # redis is imported on use: only team mode needs it
+    import redis
 
 log = logging.getLogger(__name__)
 
@@ -230,13 +230,14 @@ def _status(key: str, raw: dict[str, str], lock_held: bool) -> FlightStatus:
 @contextlib.contextmanager
 def _heartbeat(lock: redis.lock.Lock, interval: float) -> Iterator[None]:
     """Extend ``lock`` every ``interval`` seconds while the body runs."""
+    redis_ = redis_module()
     stop = threading.Event()
 
     def beat() -> None:
         while not stop.wait(interval):
             try:
                 lock.extend(lock.timeout, replace_ttl=True)
-            except (LockError, redis.RedisError):
+            except (redis_.exceptions.LockError, redis_.RedisError):
                 # Lost the lock or Redis: keep fetching (the store stays consistent);
                 # at worst another process starts a duplicate fetch.
                 log.warning("Could not extend the fetch lock; another fetch may start.")
@@ -252,11 +253,12 @@ def _heartbeat(lock: redis.lock.Lock, interval: float) -> Iterator[None]:
 
 
 def _release(lock: redis.lock.Lock, key: str) -> None:
+    redis_ = redis_module()
     try:
         lock.release()
-    except LockError:
+    except redis_.exceptions.LockError:
         log.warning("The fetch lock of %s had expired before the fetch ended.", key)
-    except redis.RedisError:
+    except redis_.RedisError:
         log.warning("Could not release the fetch lock of %s; it expires by itself.", key)
 
 

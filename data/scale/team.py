@@ -17,6 +17,7 @@ environment itself, so single-process mode and team mode share one code path:
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -24,8 +25,8 @@ from pathlib import Path
 from configuration.errors import ConfigError
 from configuration.settings import JiraSettings
 from data.jira.file_bucket import FileTokenBucket
+from data.jira.token_bucket import SharedBucket
 from data.scale.connection import connect, redis_url
-from data.scale.redis_bucket import RedisTokenBucket
 from data.scale.single_flight import (
     FlightStatus,
     LocalSingleFlight,
@@ -50,12 +51,14 @@ def shared_limiter(
     env: Mapping[str, str] | None = None,
     *,
     cache_dir: Path | None = None,
-) -> RedisTokenBucket | FileTokenBucket | None:
+) -> SharedBucket | None:
     """The JIRA budget shared by every process: in Redis (team mode), else in a file
     under ``cache_dir`` (this machine's processes), else None (this client only)."""
     url = redis_url(env)
     if url:
-        return RedisTokenBucket.for_jira(connect(url), jira)
+        # imported here: only team mode loads redis-py
+        buckets = importlib.import_module("data.scale.redis_bucket")
+        return buckets.RedisTokenBucket.for_jira(connect(url), jira)
     if cache_dir is not None:
         return FileTokenBucket.for_jira(Path(cache_dir) / RATE_LIMIT_DIR, jira)
     return None

@@ -25,7 +25,7 @@ ISSUES = [issue("A-1"), issue("A-2"), issue("A-3")]
 def test_accepted_shapes(tmp_path, payload):
     path = tmp_path / "issues.json"
     path.write_text(json.dumps(payload), encoding="utf-8")
-    assert [i["key"] for i in load_raw_issues(path)] == ["A-1", "A-2", "A-3"]
+    assert [i.key for i in load_raw_issues(path)] == ["A-1", "A-2", "A-3"]
 
 
 def test_empty_list_is_no_issues(tmp_path):

@@ -1,0 +1,214 @@
+"""Typed decoding of raw JIRA issues: only the fields the frames use, straight from bytes.
+
+A search answer or an issues file is mostly data the dashboard never reads (authors,
+avatars, links, every other field). ``msgspec`` decodes the JSON bytes straight into
+the small structs below and skips everything else while parsing, which is several
+times faster than ``json.loads`` into dicts and then picking values out of them
+(see ``docs/benchmarks.md``, *Raw path*). Terms:
+
+- *base fields*: the system fields of :class:`Fields`, the same for every settings.
+- *mapped fields*: custom or system field ids the settings name; their JSON is kept
+  as is (``Any``), because :mod:`data.issues.normalize` applies the value rules to it.
+  :func:`issue_type` builds (and caches) one :class:`RawIssue` subclass per set of
+  mapped field ids, whose ``fields`` also hold those ids.
+- *decoder*: a reusable ``msgspec.json.Decoder`` for one type; see :func:`page_decoder`.
+
+Adding a base field: add it to :class:`Fields` (typed as narrowly as JIRA allows,
+with a default so that an issue without it still decodes) and read it in
+:mod:`data.issues.normalize`. The structs are ``gc=False``: they form no cycles, and
+millions of tracked objects would make the cyclic collector's passes the main cost
+of decoding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Any
+
+import msgspec
+
+from configuration.errors import DataError
+
+Id = str | int | None
+
+
+class _Raw(msgspec.Struct, gc=False):
+    """Base of every decoded struct (no cycles, so not tracked by the collector)."""
+
+
+class StatusCategory(_Raw):
+    key: str | None = None
+
+
+class Status(_Raw):
+    name: str | None = None
+    statusCategory: StatusCategory | None = None  # noqa: N815 - JIRA's JSON name
+
+
+class Named(_Raw):
+    """Any JIRA object read by its ``name`` (issue type, priority, component...)."""
+
+    name: str | None = None
+
+
+class Version(_Raw):
+    id: Id = None
+    name: str | None = None
+    released: bool | None = None
+    releaseDate: str | None = None  # noqa: N815
+
+
+class ChangeItem(_Raw):
+    field: str | None = None
+    fromString: str | None = None  # noqa: N815
+    toString: str | None = None  # noqa: N815
+
+
+class History(_Raw):
+    id: Id = None
+    created: str | None = None
+    items: list[ChangeItem] | None = None
+
+
+class Changelog(_Raw):
+    total: int | None = None
+    histories: list[History] | None = None
+
+
+class Fields(_Raw):
+    """The base fields (see module doc)."""
+
+    status: Status | None = None
+    issuetype: Named | None = None
+    created: str | None = None
+    updated: str | None = None
+    resolutiondate: str | None = None
+    fixVersions: list[Version] | None = None  # noqa: N815
+    versions: list[Version] | None = None
+
+
+class RawIssue(_Raw):
+    """One issue of a search answer, fetched with ``expand=changelog``."""
+
+    key: str
+    fields: Fields
+    id: Id = None
+    changelog: Changelog | None = None
+
+
+BASE_FIELD_NAMES = frozenset(Fields.__struct_fields__)
+
+
+@lru_cache(maxsize=32)
+def issue_type(mapped: tuple[str, ...] = ()) -> type[RawIssue]:
+    """The :class:`RawIssue` subclass whose ``fields`` also keep the ``mapped`` ids as is.
+
+    A mapped id that is a base field already is read from the base field instead
+    (see :func:`mapped_value`). The attributes are named ``m0``, ``m1``... after
+    their position in ``mapped``, because a field id need not be an identifier.
+    """
+    extra = [i for i in dict.fromkeys(mapped) if i not in BASE_FIELD_NAMES]
+    if not extra:
+        return RawIssue
+    fields = msgspec.defstruct(
+        "MappedFields",
+        [(f"m{n}", Any, msgspec.field(default=None, name=field_id))
+         for n, field_id in enumerate(extra)],
+        bases=(Fields,), gc=False,
+    )
+    fields.mapped_ids = {field_id: f"m{n}" for n, field_id in enumerate(extra)}
+    return msgspec.defstruct(
+        "MappedRawIssue", [("fields", fields)], bases=(RawIssue,), gc=False
+    )
+
+
+def mapped_value(fields: Fields, field_id: str) -> Any:
+    """The JSON value of a mapped field (a base field as the plain JSON it came from)."""
+    attribute = getattr(type(fields), "mapped_ids", {}).get(field_id)
+    if attribute is not None:
+        return getattr(fields, attribute)
+    if field_id in BASE_FIELD_NAMES:
+        return msgspec.to_builtins(getattr(fields, field_id))
+    return None
+
+
+class SearchPage(_Raw):
+    """One search answer (Cloud or Data Center), or one element of an issues file."""
+
+    issues: list[RawIssue]
+    nextPageToken: str | None = None  # noqa: N815
+    isLast: bool | None = None  # noqa: N815
+    total: int | None = None
+
+
+@lru_cache(maxsize=32)
+def page_type(mapped: tuple[str, ...] = ()) -> type[SearchPage]:
+    """The :class:`SearchPage` whose issues are ``issue_type(mapped)``."""
+    issue = issue_type(mapped)
+    if issue is RawIssue:
+        return SearchPage
+    return msgspec.defstruct(
+        "MappedSearchPage", [("issues", list[issue])], bases=(SearchPage,), gc=False
+    )
+
+
+@lru_cache(maxsize=32)
+def page_decoder(mapped: tuple[str, ...] = ()) -> msgspec.json.Decoder:
+    """A decoder of one search answer's bytes (the fetch path)."""
+    return msgspec.json.Decoder(page_type(mapped))
+
+
+@lru_cache(maxsize=32)
+def _file_decoders(mapped: tuple[str, ...]) -> tuple[msgspec.json.Decoder, msgspec.json.Decoder]:
+    page = page_type(mapped)
+    return (msgspec.json.Decoder(page | list[issue_type(mapped)]),
+            msgspec.json.Decoder(list[page]))
+
+
+def decode_issues_file(data: bytes, mapped: Sequence[str], source: str) -> list[RawIssue]:
+    """Raw issues from a file's bytes: a list of issues, one search answer, or a list
+    of search answers. Raises :class:`DataError` naming ``source`` otherwise."""
+    key = tuple(mapped)
+    one, pages = _file_decoders(key)
+    try:
+        payload = one.decode(data)
+    except msgspec.ValidationError as first:
+        try:
+            return [issue for page in pages.decode(data) for issue in page.issues]
+        except msgspec.ValidationError:
+            raise _shape_error(first, source) from None
+    except msgspec.DecodeError as error:
+        raise DataError(f"The issues file {source} is not valid JSON ({error}).") from None
+    return payload.issues if isinstance(payload, SearchPage) else payload
+
+
+def _shape_error(error: msgspec.ValidationError, source: str) -> DataError:
+    if " - at `$" in str(error):  # inside the list: one entry is wrong
+        return DataError(
+            f"The issues file {source} holds an entry that is not a JIRA issue "
+            f"(each needs 'key' and 'fields'; {error})."
+        )
+    return DataError(
+        f"The issues file {source} must hold a list of issues, a search response "
+        "with 'issues', or a list of search responses."
+    )
+
+
+def as_raw_issues(raw_issues: Iterable[RawIssue | dict], mapped: Sequence[str]) -> list[RawIssue]:
+    """Typed issues from decoded ones or from plain dicts (tests, older callers).
+
+    Already typed issues of the right type pass through; dicts (and structs decoded
+    for other mapped fields) are converted, which raises :class:`DataError` for
+    anything not shaped like a JIRA issue.
+    """
+    wanted = issue_type(tuple(mapped))
+    issues = list(raw_issues)
+    if all(type(issue) is wanted for issue in issues):
+        return issues
+    plain = [issue if isinstance(issue, dict) else msgspec.to_builtins(issue)
+             for issue in issues]
+    try:
+        return msgspec.convert(plain, list[wanted])
+    except msgspec.ValidationError as error:
+        raise DataError(f"An issue is not shaped like a JIRA issue ({error}).") from None
