@@ -47,8 +47,8 @@ from pathlib import Path
 from typing import Any
 
 from configuration.errors import ConfigError, DashboardError
-from configuration.settings import Settings
-from configuration.settings_file import load_settings, save_settings
+from configuration.settings import JiraSettings, Settings
+from configuration.settings_file import load_settings, save_settings, token_refusal
 from configuration.validation import settings_to_dict
 from data import exports, service
 from data.cache.sync import SyncResult
@@ -220,6 +220,10 @@ class Runtime:
     @property
     def token_saved(self) -> bool:
         return bool(self.settings.jira.token)
+
+    def token_refusal(self, jira: JiraSettings, *, typed: bool) -> str | None:
+        """Why saving ``jira`` would move the saved token to another JIRA, or None."""
+        return token_refusal(jira, typed=typed, path=self.settings_path)
 
     def save(self, raw: dict[str, Any]) -> bool:
         """Validate and write ``raw``, then apply it; True when a fetch is needed.

@@ -3,7 +3,8 @@
 Each unpacks the form, calls ``data/`` (the JIRA client, the runtime's save) and
 hands the outcome to ``ui/``. The token typed into the form is used for the
 request and then dropped; it is never part of any callback response. Without a
-typed token the saved one is used.
+typed token the saved one is used, but only for the JIRA it was saved for
+(:mod:`configuration.token_binding`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from callbacks.runtime import Runtime, error_message
 from callbacks.settings_form import feedback_for, form_to_raw, missing_required
 from configuration.errors import ConfigError, DashboardError, JiraQueryError
 from configuration.settings import JiraSettings
-from configuration.validation import SettingsInvalid, parse_settings, problems_of
+from configuration.token_binding import RETYPE_TOKEN, same_binding
+from configuration.validation import SettingsInvalid, checked_url, parse_settings, problems_of
 from data.jira.client import JiraClient
 from ui import ids
 from ui.pages.settings import (
@@ -45,15 +47,25 @@ def _form(values: tuple) -> dict[str, Any]:
 
 
 def jira_from_form(runtime: Runtime, form: Mapping[str, Any]) -> JiraSettings:
-    """The connection the form describes; the saved token unless one was typed."""
+    """The connection the form describes; the saved token unless one was typed.
+
+    The URL is checked as a save checks it, and the saved token only goes to the
+    JIRA it was saved for (:mod:`configuration.token_binding`): a changed origin,
+    auth mode or e-mail without a typed token is a ConfigError, before any request.
+    """
     typed = (form.get("jira.token") or "").strip()
     current = runtime.settings.jira
-    return replace(current, url=(form.get("jira.url") or "").strip() or None,
+    jira = replace(current, url=checked_url((form.get("jira.url") or "").strip() or None),
                    flavor=form.get("jira.flavor") or current.flavor,
                    auth=form.get("jira.auth") or current.auth,
                    email=(form.get("jira.email") or "").strip() or None,
-                   token=typed or current.token,
+                   token=typed or None,
                    jql=(form.get("jira.jql") or "").strip() or None)
+    if typed or not current.token:
+        return jira
+    if not same_binding(current, jira):
+        raise ConfigError(RETYPE_TOKEN, "jira.token")
+    return replace(jira, token=current.token)
 
 
 def with_client(jira: JiraSettings, action: Callable[[JiraClient], Any]) -> Any:
@@ -77,10 +89,10 @@ def test_connection(runtime: Runtime, form: Mapping[str, Any]) -> Component:
 
 
 def validate_jql(runtime: Runtime, form: Mapping[str, Any]) -> Component:
-    jira = jira_from_form(runtime, form)
-    if not jira.jql:
+    if not (form.get("jira.jql") or "").strip():
         return alert("Enter a JQL query first, e.g. project = DEMO.", "warning")
     try:
+        jira = jira_from_form(runtime, form)
         count = with_client(jira, lambda c: c.validate_jql(jira.jql))
     except DashboardError as exc:  # JiraQueryError carries JIRA's own text
         return html.Div(error_message(exc), className="invalid-feedback d-block jql-error")
@@ -126,7 +138,8 @@ def jql_problem(runtime: Runtime, jira: JiraSettings) -> str | None:
     current = runtime.settings.jira
     if not jira.jql or (jira.jql, jira.url) == (current.jql, current.url):
         return None
-    jira = replace(jira, token=jira.token or current.token)
+    if not jira.token and same_binding(current, jira):
+        jira = replace(jira, token=current.token)
     try:
         with_client(jira, lambda c: c.validate_jql(jira.jql))
     except JiraQueryError as exc:
@@ -148,6 +161,9 @@ def _check(runtime: Runtime, form: Mapping[str, Any], raw: dict[str, Any]) -> No
             from None
     if problems:
         raise SettingsInvalid(problems)
+    refusal = runtime.token_refusal(jira, typed="token" in raw.get("jira", {}))
+    if refusal:  # before JQL validation: no request may carry the token elsewhere
+        raise SettingsInvalid([("jira.token", refusal)])
     problem = jql_problem(runtime, jira)
     if problem:
         raise SettingsInvalid([("jira.jql", problem)])

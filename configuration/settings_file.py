@@ -12,6 +12,10 @@ Terms used here:
   file may hold the token (:func:`configuration.atomic_files.replace_atomically`).
 
 Precedence, in one place: environment token > file > dataclass default.
+
+A token is bound to the JIRA of the file it is used with (:mod:`configuration.token_binding`):
+a save that moves the JIRA address, auth mode or e-mail must carry a newly typed token,
+and cannot move the environment token at all.
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ from configuration.atomic_files import fsync_dir, replace_atomically
 from configuration.errors import ConfigError
 from configuration.paths import DEFAULT_SETTINGS_PATH
 from configuration.redaction import register_secret
-from configuration.settings import Settings
+from configuration.settings import JiraSettings, Settings
+from configuration.token_binding import ENVIRONMENT_BOUND, RETYPE_TOKEN, same_binding
 from configuration.validation import SettingsInvalid, parse_settings, settings_to_dict
 
 TOKEN_ENV_VAR = "JIRA_API_TOKEN"
@@ -115,14 +120,40 @@ def _validated_dict(settings: Settings | Mapping[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _file_token(path: Path) -> str | None:
-    """The token currently written in ``path``, or None (best effort, never raises)."""
+def _file_jira(path: Path) -> tuple[JiraSettings | None, str | None]:
+    """The JIRA binding and token currently in ``path`` (best effort, never raises).
+
+    Read from the raw JSON, so that a file whose other sections are invalid still
+    tells where its token belongs.
+    """
     try:
         jira = read_raw_settings(path).get("jira")
     except ConfigError:
+        return None, None
+    if not isinstance(jira, dict):
+        return None, None
+
+    def text(key: str) -> str | None:
+        value = jira.get(key)
+        return value if isinstance(value, str) else None
+
+    auth = "bearer" if jira.get("auth") == "bearer" else "basic"
+    return JiraSettings(url=text("url"), auth=auth, email=text("email")), text("token")
+
+
+def token_refusal(new: JiraSettings, *, typed: bool, path: Path,
+                  env: Mapping[str, str] = os.environ) -> str | None:
+    """Why saving ``new`` over ``path`` would send a token elsewhere, or None.
+
+    ``typed``: the save carries a token the user typed (not the environment one).
+    """
+    saved, file_token = _file_jira(path)
+    if saved is None or same_binding(saved, new):
         return None
-    token = jira.get("token") if isinstance(jira, dict) else None
-    return token if isinstance(token, str) else None
+    # The environment token is bound by the first JIRA address saved beside it.
+    if environment_token(env) is not None and saved.url:
+        return ENVIRONMENT_BOUND
+    return None if typed or not file_token else RETYPE_TOKEN
 
 
 def save_settings(
@@ -135,14 +166,21 @@ def save_settings(
 
     The token written is the given one, except that the environment token is never
     written (the token already in the file is kept instead), and a dict without
-    ``jira.token`` also keeps the file's token. On any failure the previous file is
-    untouched: ``SettingsInvalid`` for invalid values, ``ConfigError`` for a failed write.
+    ``jira.token`` also keeps the file's token. A save that moves the JIRA without a
+    newly typed token, or while the environment token is set, is refused
+    (:func:`token_refusal`). On any failure the previous file is untouched:
+    ``SettingsInvalid`` for invalid values, ``ConfigError`` for a failed write.
     """
     path = Path(path) if path is not None else DEFAULT_SETTINGS_PATH
     data = _validated_dict(settings)
     token = data["jira"].get("token")
-    if "token" not in data["jira"] or (token is not None and token == environment_token(env)):
-        data["jira"]["token"] = _file_token(path)
+    # An explicit null clears the token; the environment token is never written.
+    typed = "token" in data["jira"] and (token is None or token != environment_token(env))
+    refusal = token_refusal(parse_settings(data).jira, typed=typed, path=path, env=env)
+    if refusal:
+        raise SettingsInvalid([("jira.token", refusal)])
+    if not typed:
+        data["jira"]["token"] = _file_jira(path)[1]
     _write_atomically(path, json.dumps(data, indent=2) + "\n")
     saved = apply_environment(parse_settings(data), env)
     register_secret(saved.jira.token)

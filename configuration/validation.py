@@ -199,6 +199,18 @@ def _check_email(value: Any) -> str | None:
     return value.strip()
 
 
+def checked_url(value: Any, key: str = "jira.url") -> str | None:
+    """``value`` validated as ``jira.url`` is on save; SettingsInvalid if it is not.
+
+    For the Settings page buttons, which must accept exactly the URLs a save accepts.
+    """
+    problems: Problems = []
+    url = _leaf(_check_url)(value, key, problems)
+    if problems:
+        raise SettingsInvalid(problems)
+    return url
+
+
 def _check_jql(value: Any) -> str | None:
     if value is None:
         return None

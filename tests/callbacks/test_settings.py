@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
 
 from callbacks import settings as cb
 from callbacks.runtime import Runtime
+from configuration.errors import ConfigError
 from data.simulator.demo_settings import DEMO_TOKEN
 from tests.ui.tree import text_of
 from ui import ids
@@ -117,3 +119,89 @@ def test_empty_url_and_blank_query_are_reported_with_the_other_problems(runtime)
     assert fetch is None
     assert [k for k in KEYS if feedback[KEYS.index(k)]] == ["jira.url", "jira.jql",
                                                             "period_days"]
+
+
+# ---- the saved token goes only to the JIRA it was saved for (issue 11 item 1) -----
+
+SAVED_TOKEN = "saved-Token-41c2"  # a test value, not a credential
+
+
+@pytest.fixture
+def saved(tmp_path):
+    """A runtime whose settings file points at a simulator with a saved token."""
+    from data.simulator.server import JiraSimulator
+
+    with JiraSimulator(email="me@example.com", token=SAVED_TOKEN) as sim:
+        path = tmp_path / "saved" / "settings.json"
+        path.parent.mkdir()
+        path.write_text(json.dumps({"jira": {"url": sim.url, "email": "me@example.com",
+                                             "token": SAVED_TOKEN, "jql": "project = DEMO"}}))
+        runtime = Runtime(path, tmp_path / "cache")
+        yield runtime, path
+        runtime.close()
+
+
+@pytest.fixture
+def listener():
+    from tests.data.jira.scripted_server import Reply, ScriptedServer
+
+    with ScriptedServer([Reply(200, {"displayName": "Attacker"})]) as server:
+        yield server
+
+
+def _other_port(url: str) -> str:
+    return url.rsplit(":", 1)[0] + ":1"
+
+
+@pytest.mark.parametrize("change", [
+    "url", "url_same_host_other_port", "url_https", "auth", "email"])
+def test_the_saved_token_needs_retyping_when_the_jira_changes(saved, listener, change):
+    runtime, path = saved
+    before = path.read_text()
+    url = runtime.settings.jira.url
+    changes = {
+        "url": {"jira__url": listener.url},
+        "url_same_host_other_port": {"jira__url": _other_port(url)},
+        "url_https": {"jira__url": url.replace("http://", "https://")},
+        "auth": {"jira__auth": "bearer"},
+        "email": {"jira__email": "someone-else@example.com"},
+    }[change]
+    form = form_of(runtime, **changes)
+    for action in (cb.test_connection, cb.validate_jql):
+        shown = text_of(action(runtime, form))
+        assert "type the token again" in shown
+        assert SAVED_TOKEN not in shown
+    with pytest.raises(ConfigError, match="type the token again"):
+        cb.load_meta(runtime, form)
+    feedback, _, fetch = cb.save(runtime, form, KEYS)
+    assert fetch is None
+    assert "type the token again" in feedback[KEYS.index("jira.token")]
+    assert path.read_text() == before
+    assert listener.hits == []
+
+
+def test_a_typed_token_goes_to_the_new_jira_and_only_it(saved, listener):
+    runtime, _ = saved
+    form = form_of(runtime, jira__url=listener.url + "/", jira__token="typed-for-new")
+    cb.test_connection(runtime, form)
+    sent = [h.get("Authorization", "") for h in listener.headers]
+    assert sent
+    assert all(a.startswith("Basic ") for a in sent)
+    assert {base64.b64decode(a[6:]).decode() for a in sent} == {"me@example.com:typed-for-new"}
+
+
+def test_a_path_change_on_the_same_origin_keeps_the_token(saved):
+    runtime, _ = saved
+    url = runtime.settings.jira.url.upper().replace("HTTP://", "http://") + "/"
+    shown = text_of(cb.test_connection(runtime, form_of(runtime, jira__url=url)))
+    assert "Signed in as" in shown
+
+
+@pytest.mark.parametrize("url", ["http://user:pw@127.0.0.1:9/", "http://127.0.0.1:9/?a=1",
+                                 "ftp://127.0.0.1/", "http://127.0.0.1:x/"])
+def test_test_connection_checks_the_url_as_save_does(saved, url):
+    runtime, _ = saved
+    shown = text_of(cb.test_connection(runtime, form_of(runtime, jira__url=url,
+                                                        jira__token="typed-9")))
+    assert shown.startswith("jira.url: ")
+    assert "pw" not in shown.replace("password", "")

@@ -158,7 +158,8 @@ def test_a_failed_replace_leaves_the_previous_file_untouched(tmp_path, monkeypat
 
     monkeypatch.setattr(settings_file.os, "replace", refuse)
     with pytest.raises(ConfigError, match="previous file is unchanged"):
-        save_settings({"period_days": 7}, path, env=NO_ENV)
+        save_settings({"jira": {"url": "https://x.atlassian.net"}, "period_days": 7}, path,
+                      env=NO_ENV)
     assert path.read_bytes() == before
     assert leftovers(tmp_path, keep="s.json") == []  # the temporary file is removed
 
@@ -199,7 +200,8 @@ def test_the_environment_token_is_not_written_into_a_new_file(tmp_path):
 
 def test_a_dict_without_a_token_keeps_the_token_in_the_file(tmp_path):
     path = write(tmp_path / "s.json", VALID)
-    save_settings({"jira": {"jql": "project = Y"}}, path, env=NO_ENV)
+    save_settings({"jira": {"url": "https://x.atlassian.net/", "jql": "project = Y"}}, path,
+                  env=NO_ENV)
     written = json.loads(path.read_text())
     assert written["jira"] == {**written["jira"], "token": "file-token-1234",
                                "jql": "project = Y"}
@@ -233,3 +235,45 @@ def test_the_example_file_is_the_documented_example_and_valid():
     example = Path(__file__).resolve().parents[2] / "settings.example.json"
     assert json.loads(example.read_text()) == EXAMPLE
     assert load_settings(example, env=NO_ENV) == parse_settings(EXAMPLE)
+
+
+# ---- a token stays bound to the JIRA it was saved for (issue 11 item 1) ---------------
+
+@pytest.mark.parametrize("jira", [
+    {"url": "https://evil.example"},
+    {"url": "http://x.atlassian.net"},
+    {"url": "https://x.atlassian.net:8443"},
+    {"url": "https://x.atlassian.net", "auth": "bearer"},
+    {"url": "https://x.atlassian.net", "email": "other@example.com"},
+    {},
+])
+def test_moving_the_file_token_needs_it_typed_again(tmp_path, jira):
+    path = write(tmp_path / "s.json", {"jira": {**VALID["jira"], "email": "me@example.com"}})
+    before = path.read_bytes()
+    with pytest.raises(SettingsInvalid, match="type the token again") as caught:
+        save_settings({"jira": {"email": "me@example.com", **jira}}, path, env=NO_ENV)
+    assert caught.value.key == "jira.token"
+    assert path.read_bytes() == before
+    save_settings({"jira": {"email": "me@example.com", **jira, "token": "typed-2"}}, path,
+                  env=NO_ENV)
+    assert json.loads(path.read_text())["jira"]["token"] == "typed-2"
+
+
+@pytest.mark.parametrize("url", ["https://X.Atlassian.net:443/", "https://x.atlassian.net/jira"])
+def test_the_same_origin_keeps_the_file_token(tmp_path, url):
+    path = write(tmp_path / "s.json", VALID)
+    save_settings({"jira": {"url": url}}, path, env=NO_ENV)
+    assert json.loads(path.read_text())["jira"]["token"] == "file-token-1234"
+
+
+def test_the_environment_token_cannot_be_moved_even_with_a_typed_token(tmp_path):
+    path = write(tmp_path / "s.json", VALID)
+    env = {"JIRA_API_TOKEN": "env-token-5678"}
+    before = path.read_bytes()
+    for jira in ({"url": "https://evil.example"},
+                 {"url": "https://evil.example", "token": "typed-3"}):
+        with pytest.raises(SettingsInvalid, match="JIRA_API_TOKEN"):
+            save_settings({"jira": jira}, path, env=env)
+    assert path.read_bytes() == before
+    save_settings({"jira": {"url": "https://x.atlassian.net/other"}}, path, env=env)
+    assert load_settings(path, env=env).jira.token == "env-token-5678"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
 
 from data.simulator.demo_settings import DEMO_TOKEN
+from tests.data.jira.scripted_server import Reply, ScriptedServer
 from tests.integration.conftest import serve
 from tests.integration.held_jira import HeldJira
 from tests.integration.pages import open_page, wait_for_graphs
@@ -41,10 +43,9 @@ def test_bad_jql_shows_jiras_error_inline_and_saves_nothing(browser, settings_se
     error = page.wait_for_selector(".jql-error")
     assert JIRA_SAYS in error.inner_text()
     page.click(f"#{ids.SETTINGS_SAVE_BUTTON}")
-    page.wait_for_function(
-        "([sel, text]) => (document.querySelector(sel)?.innerText || '').includes(text)",
-        arg=[feedback_selector("jira.jql"), JIRA_SAYS])
+    page.wait_for_selector(f"#{ids.SETTINGS_SAVE_RESULT} .alert-danger")
     assert "Nothing was saved" in page.inner_text(f"#{ids.SETTINGS_SAVE_RESULT}")
+    assert JIRA_SAYS in page.inner_text(feedback_selector("jira.jql"))
     watched.shot(tmp_path, "bad-jql")
     assert not settings_server.settings_path.exists()
     page.close()
@@ -135,3 +136,41 @@ def test_save_refuses_an_empty_url_query_and_period_inline(browser, settings_ser
     page.get_by_label("Personal Access Token").check()
     page.wait_for_selector(email_row, state="hidden")
     page.close()
+
+
+def _file_bytes(path) -> bytes | None:
+    return path.read_bytes() if path.exists() else None
+
+
+def test_a_changed_url_never_receives_the_saved_token(browser, settings_server, tmp_path):
+    """Issue 11 item 1: only the URL changes, the token field stays empty."""
+    with ScriptedServer([Reply(200, {"displayName": "Attacker"})]) as listener:
+        watched = open_page(browser)
+        page = watched.page
+        page.goto(settings_server.url + "/settings")
+        before = _file_bytes(settings_server.settings_path)
+        page.fill(f"#{ids.SETTINGS_INPUTS['jira.url']}", listener.url)
+        page.click(f"#{ids.SETTINGS_TEST_BUTTON}")
+        shown = page.wait_for_selector(f"#{ids.SETTINGS_TEST_RESULT} .alert-danger")
+        assert "type the token again" in shown.inner_text()
+        page.click(f"#{ids.SETTINGS_SAVE_BUTTON}")
+        page.wait_for_selector(f"#{ids.SETTINGS_SAVE_RESULT} .alert-danger")
+        assert "Nothing was saved" in page.inner_text(f"#{ids.SETTINGS_SAVE_RESULT}")
+        assert "type the token again" in page.inner_text(feedback_selector("jira.token"))
+        watched.shot(tmp_path, "token-retype")
+        assert _file_bytes(settings_server.settings_path) == before
+        assert listener.hits == []  # not one request: no Authorization could leak
+        page.fill(f"#{ids.SETTINGS_INPUTS['jira.token']}", "typed-for-the-new-one")
+        page.click(f"#{ids.SETTINGS_TEST_BUTTON}")
+        page.wait_for_selector(f"#{ids.SETTINGS_TEST_RESULT} .alert-success")
+        sent = base64_decoded(listener.headers)
+        assert "typed-for-the-new-one" in sent
+        for secret in (TYPED_TOKEN, DEMO_TOKEN):
+            assert secret not in sent
+        page.close()
+
+
+def base64_decoded(headers: list[dict[str, str]]) -> str:
+    """Every basic-auth credential the listener received, decoded, space-separated."""
+    values = [h["Authorization"].split(" ", 1)[1] for h in headers if "Authorization" in h]
+    return " ".join(base64.b64decode(v).decode() for v in values)

@@ -5,7 +5,10 @@ Terms:
 
 - *reply*: ``Reply(status, body, headers, delay)``; ``body`` is bytes or a JSON-able
   object. Replies are served in order; the last one repeats.
-- *hit*: ``(monotonic time, method, path)`` of every request received.
+- *hit*: ``(monotonic time, method, path)`` of every request received; ``headers``
+  holds each request's headers, in the same order.
+- *silent listener*: :class:`SilentListener`, a socket that accepts connections and
+  never answers (a hung JIRA); it counts the connections.
 
 Both servers here share :class:`_LocalServer`: a threaded HTTP server on a free port
 of 127.0.0.1, started and stopped as a context manager.
@@ -16,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import json
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -60,12 +64,14 @@ class ScriptedServer(_LocalServer):
     def __init__(self, replies: list[Reply]) -> None:
         self._replies = list(replies)
         self.hits: list[tuple[float, str, str]] = []
+        self.headers: list[dict[str, str]] = []
         self._lock = threading.Lock()
         super().__init__()
 
-    def _next(self, method: str, path: str) -> Reply:
+    def _next(self, method: str, path: str, headers: dict[str, str]) -> Reply:
         with self._lock:
             self.hits.append((time.monotonic(), method, path))
+            self.headers.append(headers)
             return self._replies.pop(0) if len(self._replies) > 1 else self._replies[0]
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
@@ -75,7 +81,7 @@ class ScriptedServer(_LocalServer):
             def _serve(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 self.rfile.read(length)
-                reply = server._next(self.command, self.path)
+                reply = server._next(self.command, self.path, dict(self.headers.items()))
                 time.sleep(reply.delay)
                 raw = reply.body if isinstance(reply.body, bytes) else json.dumps(
                     reply.body).encode()
@@ -145,3 +151,41 @@ class BlockingProxy(_LocalServer):
                 """Silence the default stderr log."""
 
         return Handler
+
+
+class SilentListener:
+    """A 127.0.0.1 socket that accepts connections and never answers; counts them.
+
+    ``accepted`` is set after each accepted connection; ``connections`` counts them.
+    """
+
+    def __init__(self) -> None:
+        self._socket = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
+        self.connections = 0
+        self.accepted = threading.Event()
+        self._open: list[socket.socket] = []
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self._socket.accept()
+            except OSError:  # closed by __exit__
+                return
+            self._open.append(conn)  # kept open, never read nor answered
+            self.connections += 1
+            self.accepted.set()
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        # shutdown() wakes the thread blocked in accept(); close() alone may not.
+        with contextlib.suppress(OSError):
+            self._socket.shutdown(socket.SHUT_RDWR)
+        self._socket.close()
+        self._thread.join()
+        for conn in self._open:
+            conn.close()
