@@ -20,6 +20,7 @@ Durations are exact (never rounded); times are UTC. No Dash here.
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -180,9 +181,37 @@ def forecast_answers(completed_items: pd.DataFrame, as_of: datetime, period_days
         completed=int(samples.sum()), sample_days=int(samples.size))
 
 
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV
+# Injection"); summaries, version, status and type names come from JIRA, written by
+# people who may have no access to the dashboard.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(value: Any) -> Any:
+    """A text cell that would start a formula, prefixed with ``'``; anything else as is.
+
+    Only text: a number we computed (a negative duration, say) stays a number.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(table: pd.DataFrame) -> str:
-    """CSV text with ISO 8601 UTC times and full-precision numbers."""
-    return table.to_csv(index=False, date_format="%Y-%m-%dT%H:%M:%SZ")
+    """CSV text with ISO 8601 UTC times, full-precision numbers and no live formulas.
+
+    Every text cell is quoted and formula-like ones are neutralised (:func:`neutralised`),
+    as OWASP recommends; numbers stay unquoted numbers. The header is our own column
+    names, written plain.
+    """
+    types = pd.api.types
+    text_columns = [c for c in table.columns if not (
+        types.is_numeric_dtype(table[c].dtype) or types.is_bool_dtype(table[c].dtype)
+        or types.is_datetime64_any_dtype(table[c].dtype))]
+    safe = table.assign(**{c: table[c].map(neutralised) for c in text_columns})
+    rows = safe.to_csv(index=False, header=False, date_format="%Y-%m-%dT%H:%M:%SZ",
+                       quoting=csv.QUOTE_NONNUMERIC)
+    return ",".join(map(str, table.columns)) + "\n" + rows
 
 
 def previous_period(ctx: CalculationContext) -> dict[str, Any]:

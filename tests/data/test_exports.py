@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 
 import pandas as pd
@@ -75,9 +77,9 @@ def test_wip_with_age(items):
 
 def test_csv_tables_name_each_record_kind(items):
     dora_csv = exports.to_csv(exports.dora_table(items))
-    header, *rows = dora_csv.strip().splitlines()
-    assert header.startswith("record,")
-    assert [r.split(",")[0] for r in rows] == ["deployment", "change", "incident"]
+    header, *rows = csv.reader(io.StringIO(dora_csv))
+    assert header[0] == "record"
+    assert [r[0] for r in rows] == ["deployment", "change", "incident"]
     assert "2026-01-05T10:00:00Z" in dora_csv
     flow_kinds = list(exports.flow_table(items)["record"])
     assert flow_kinds.count("completed") == 2
@@ -111,3 +113,44 @@ def test_previous_period_uses_the_metric_definitions_on_the_earlier_window():
     assert previous["flow"]["velocity"]["completed"] == 1
     assert previous["flow"]["time"]["median_days"] == 2.0
     assert previous["dora"]["time_to_restore"]["incidents"] == 0  # restored on Jan 6
+
+
+# ---- CSV formula injection (issue 11 item 4) ------------------------------------------
+
+@pytest.mark.parametrize(("cell", "written"), [
+    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+    ("+1+2", "'+1+2"),
+    ("-2+3", "'-2+3"),
+    ("@SUM(A1)", "'@SUM(A1)"),
+    ("\t=1", "'\t=1"),
+    ("\r=1", "'\r=1"),
+    ("Done", "Done"),
+    ("a=b", "a=b"),
+])
+def test_formula_like_text_is_neutralised_and_quoted(cell, written):
+    table = pd.DataFrame({"record": ["x"], "status": [cell],
+                          "kind": pd.Categorical([cell]), "hours": [-1.5], "count": [-3]})
+    text = exports.to_csv(table)
+    _, row = list(csv.reader(io.StringIO(text)))
+    assert row[1:3] == [written, written]
+    body = text.split("\n", 1)[1]
+    quoted = '"' + written.replace('"', '""') + '"'
+    assert body.startswith(f'"x",{quoted},{quoted},')  # text cells are quoted
+    assert body.rstrip("\n").endswith(",-1.5,-3")  # our numbers stay plain numbers
+
+
+def test_hostile_names_from_jira_are_neutralised_in_every_export():
+    hostile = [issue("DEMO-9", "=cmd|'/C calc'!A0", "2026-01-07T09:00:00.000+0000",
+                     transitions=[("2026-01-08T12:00:00.000+0000", "To Do", "@In Progress")])]
+    settings = Settings(workflow=WorkflowSettings(active_statuses=("@In Progress",)),
+                        flow_types={"feature": ("=cmd|'/C calc'!A0",)})
+    frames = normalize_issues(RAW + hostile, settings.mapped_field_ids())
+    ctx = CalculationContext.build(frames, settings, as_of=AS_OF, period_days=9)
+    page = exports.page_items(ctx)
+    for table in (exports.dora_table(page), exports.flow_table(page),
+                  exports.throughput_table(page)):
+        for row in csv.reader(io.StringIO(exports.to_csv(table))):
+            assert not [cell for cell in row if cell.startswith(exports.FORMULA_STARTS)], row
+    flow = exports.to_csv(exports.flow_table(page))
+    assert "'=cmd|'/C calc'!A0" in flow
+    assert "'@In Progress" in flow
