@@ -98,6 +98,19 @@ class CacheSettings:
 
 
 @dataclass(frozen=True)
+class ForecastSettings:
+    """The scope forecast (METRICS.md section 9).
+
+    ``scope_filter``: filter clauses (section 8 syntax) that pick the scope among the
+    segment's flow items; empty means every flow item. ``points_field``: the field id
+    of a number field holding story points, or None (items only).
+    """
+
+    scope_filter: tuple[str, ...] = ()
+    points_field: str | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     jira: JiraSettings = JiraSettings()
     workflow: WorkflowSettings = WorkflowSettings()
@@ -106,9 +119,10 @@ class Settings:
     dora: DoraSettings = DoraSettings()
     period_days: int = 90
     cache: CacheSettings = CacheSettings()
+    forecast: ForecastSettings = ForecastSettings()
 
     def mapped_field_ids(self) -> tuple[str, ...]:
-        """Every field id the DORA mappings name, sorted, without duplicates."""
+        """Every field id the DORA mappings and the points field name, sorted, unique."""
         dep, inc = self.dora.deployments, self.dora.incidents
         named = (
             dep.date_field,
@@ -118,5 +132,6 @@ class Settings:
             inc.start_field,
             inc.end_field,
             self.dora.change_start_field,
+            self.forecast.points_field,
         )
         return tuple(sorted({f for f in named if f}))

@@ -33,6 +33,7 @@ from configuration.settings import (
     CacheSettings,
     DeploymentSettings,
     DoraSettings,
+    ForecastSettings,
     IncidentSettings,
     JiraSettings,
     RateLimit,
@@ -347,6 +348,10 @@ SETTINGS = Section(Settings, {
     }, after=_check_dora),
     "period_days": whole(1, MAX_PERIOD_DAYS),
     "cache": Section(CacheSettings, {"ttl_hours": positive()}),
+    "forecast": Section(ForecastSettings, {
+        "scope_filter": names(),
+        "points_field": text("a field id"),
+    }),
 })
 
 

@@ -3,8 +3,8 @@
 *Base fields* are the system fields every metric or view needs (``summary`` to
 show an item, ``status``/``issuetype`` for workflow and flow types, the dates, and
 the fix/affects versions for DORA). *Mapped fields* are the custom or system fields
-that the DORA settings name (``Settings.mapped_field_ids``). Asking only for these
-keeps search pages small.
+that the DORA settings and the forecast's points field name (``Settings.mapped_field_ids``).
+Asking only for these keeps search pages small.
 """
 
 from __future__ import annotations

@@ -11,6 +11,9 @@ Terms:
 - *field time*: the first value of a field that parses as a time: a timestamp with any
   UTC offset, or a date-only ``YYYY-MM-DD`` meaning the end of that day in UTC (the
   next midnight, METRICS.md section 1). Values that do not parse are ignored.
+- *field number*: the first value of a field that is a finite number of at least 0
+  (story points); an issue without one counts 0 (METRICS.md section 9: missing = 0).
+  A negative or non-numeric estimate is a data-entry slip, read as missing.
 """
 
 from __future__ import annotations
@@ -111,5 +114,22 @@ class FieldIndex:
                 .drop_duplicates("pos", keep="first")
             )
             result[firsts["pos"].to_numpy()] = firsts["ns"].to_numpy()
+            self._memo[key] = result
+        return self._memo[key]
+
+    def numbers(self, field_id: str | None) -> np.ndarray:
+        """Per position: the field number (see module docstring) as float64, 0.0 when absent."""
+        key = ("numbers", field_id)
+        if key not in self._memo:
+            result = np.zeros(self._size, dtype=np.float64)
+            rows = self.values(field_id)
+            parsed = pd.to_numeric(rows["value"].astype("str").str.strip(), errors="coerce")
+            parsed = parsed.to_numpy(dtype=np.float64, na_value=np.nan)
+            usable = np.isfinite(parsed) & (parsed >= 0)
+            firsts = (
+                pd.DataFrame({"pos": rows["pos"].to_numpy()[usable], "n": parsed[usable]})
+                .drop_duplicates("pos", keep="first")
+            )
+            result[firsts["pos"].to_numpy()] = firsts["n"].to_numpy()
             self._memo[key] = result
         return self._memo[key]

@@ -12,7 +12,7 @@ Terms:
   ``as_of``. Every completion in the window falls in exactly one bucket and there
   are always ``period_days`` samples, zero days included.
 - *daily throughput samples*: the number of flow items whose ``completed_at`` falls
-  in each day.
+  in each day (or, for a points forecast, the sum of their points: :func:`daily_sums`).
 - *trial*: one simulated future, drawing daily samples with replacement.
 - *how many in the next D days* at confidence ``c``: the largest ``X`` such that at
   least a fraction ``c`` of trials complete ``X`` or more items. Taken as the
@@ -25,6 +25,8 @@ Terms:
   ``k`` ends at ``as_of + k days``. A trial that has not reached ``N`` within
   ``MAX_DAYS`` counts as never; when the quantile lands on such a trial, or
   throughput is all zero, the date is ``None`` (not a made-up far date).
+- *amount*: what "when" waits for: a whole number of items, or of points. The
+  trials themselves are drawn by :mod:`data.metrics.sampling`.
 
 Randomness comes from a seeded ``numpy.random.Generator``: the same samples, seed
 and parameters always give the same answer.
@@ -41,7 +43,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from configuration.errors import MetricError
+from data.metrics.sampling import (
+    DEFAULT_SEED,
+    DEFAULT_TRIALS,
+    MAX_CELLS,
+    checked_samples,
+    quantile_days,
+    trial_days,
+)
 
 if TYPE_CHECKING:
     from data.metrics.context import CalculationContext
@@ -49,12 +58,6 @@ if TYPE_CHECKING:
 DEFAULT_CONFIDENCES = (0.5, 0.85, 0.95)
 DEFAULT_HORIZONS = (14, 30)
 DEFAULT_ITEMS = (20, 50)
-DEFAULT_TRIALS = 10_000
-DEFAULT_SEED = 20231
-# Ten years: beyond this a date is not a forecast a team can act on.
-MAX_DAYS = 3650
-# Upper bound on draws held in memory at once (trials x days), ~16 MB of int64.
-_MAX_CELLS = 2_000_000
 _DAY = np.timedelta64(1, "D")
 
 
@@ -66,14 +69,40 @@ def daily_counts(
     ``completed_at`` may hold ``NaT``/``None`` (not completed); those and instants
     outside the window are ignored. Returns ``period_days`` int64 counts, oldest first.
     """
+    buckets, _ = _buckets(completed_at, None, as_of, period_days)
+    return np.bincount(buckets, minlength=period_days).astype(np.int64)
+
+
+def daily_sums(
+    completed_at: pd.Series | Sequence[datetime | None],
+    weights: Sequence[float] | np.ndarray,
+    as_of: datetime,
+    period_days: int,
+) -> np.ndarray:
+    """Sum ``weights`` (one per instant: an item's points) per bucket, like :func:`daily_counts`.
+
+    Returns ``period_days`` float64 sums, oldest first.
+    """
+    buckets, kept = _buckets(completed_at, np.asarray(weights, dtype=np.float64), as_of,
+                             period_days)
+    return np.bincount(buckets, weights=kept, minlength=period_days).astype(np.float64)
+
+
+def _buckets(
+    completed_at: pd.Series | Sequence[datetime | None],
+    weights: np.ndarray | None,
+    as_of: datetime,
+    period_days: int,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Bucket number of every instant inside the window, and the weights kept with them."""
     raw = completed_at if isinstance(completed_at, pd.Series) else pd.Series(list(completed_at))
-    times = pd.to_datetime(raw, utc=True).dropna()
+    times = pd.to_datetime(raw, utc=True).reset_index(drop=True)
     end = _utc(as_of)
     start = end - pd.Timedelta(days=period_days)
-    inside = times[(times >= start) & (times < end)]
+    inside = (times.notna() & (times >= start) & (times < end)).to_numpy()
     # Integer floor division of exact timedeltas: no float error at bucket edges.
-    buckets = ((inside - start).to_numpy() // _DAY).astype(np.int64)
-    return np.bincount(buckets, minlength=period_days).astype(np.int64)
+    buckets = ((times[inside] - start).to_numpy() // _DAY).astype(np.int64)
+    return buckets, None if weights is None else weights[inside]
 
 
 def _utc(instant: datetime) -> pd.Timestamp:
@@ -85,20 +114,6 @@ def daily_throughput(ctx: CalculationContext) -> np.ndarray:
     """Completed flow items per day (see module docstring) over the context's window."""
     completed_at = ctx.per_issue["completed_at"][ctx.is_flow]
     return daily_counts(completed_at, ctx.as_of.to_pydatetime(), ctx.period_days)
-
-
-def _checked(
-    samples: Sequence[int] | np.ndarray, confidences: Sequence[float], trials: int
-) -> np.ndarray:
-    """The samples as an int64 array, after checking every simulation parameter."""
-    array = np.asarray(samples, dtype=np.int64).ravel()
-    if array.size and array.min() < 0:
-        raise MetricError("Daily throughput samples cannot be negative.")
-    if trials < 1:
-        raise MetricError("A forecast needs at least one trial.")
-    if any(not 0.0 < c <= 1.0 for c in confidences):
-        raise MetricError("Forecast confidences must be between 0 (excluded) and 1.")
-    return array
 
 
 def how_many(
@@ -113,15 +128,15 @@ def how_many(
 
     With no samples, or ``days <= 0``, every figure is 0.
     """
-    array = _checked(samples, confidences, trials)
+    array = checked_samples(samples, confidences, trials)
     if array.size == 0 or days <= 0:
         return dict.fromkeys(confidences, 0)
     rng = np.random.default_rng(seed)
-    totals = np.zeros(trials, dtype=np.int64)
-    step = max(1, _MAX_CELLS // trials)  # bounded memory for long horizons
+    totals = np.zeros(trials, dtype=array.dtype)
+    step = max(1, MAX_CELLS // 2 // trials)  # bounded memory for long horizons
     for drawn in range(0, days, step):
         totals += rng.choice(array, size=(trials, min(step, days - drawn))).sum(axis=1)
-    return {c: int(np.quantile(totals, 1.0 - c, method="lower")) for c in confidences}
+    return {c: np.quantile(totals, 1.0 - c, method="lower").item() for c in confidences}
 
 
 def when(
@@ -137,60 +152,25 @@ def when(
 
     ``items <= 0`` is done already: ``as_of`` at every confidence.
     """
-    return _dates(as_of, days_needed(samples, items, confidences, trials=trials, seed=seed))
+    return dates_after(as_of, days_needed(samples, items, confidences, trials=trials, seed=seed))
 
 
-def _dates(as_of: datetime, days: Mapping[float, int | None]) -> dict[float, datetime | None]:
+def dates_after(as_of: datetime, days: Mapping[float, int | None]) -> dict[float, datetime | None]:
+    """``as_of`` plus each whole number of days (None stays None)."""
     return {c: None if d is None else as_of + timedelta(days=d) for c, d in days.items()}
 
 
 def days_needed(
-    samples: Sequence[int] | np.ndarray,
-    items: int,
+    samples: Sequence[float] | np.ndarray,
+    items: float,
     confidences: Sequence[float] = DEFAULT_CONFIDENCES,
     *,
     trials: int = DEFAULT_TRIALS,
     seed: int = DEFAULT_SEED,
 ) -> dict[float, int | None]:
     """Whole days needed to complete ``items`` at each confidence; None = not within MAX_DAYS."""
-    array = _checked(samples, confidences, trials)
-    if items <= 0:
-        return dict.fromkeys(confidences, 0)
-    if array.size == 0 or not array.any():
-        return dict.fromkeys(confidences)
-    counts = _simulate_days(array, items, trials, np.random.default_rng(seed))
-    figures = {}
-    for c in confidences:
-        day = np.quantile(counts, c, method="higher")
-        figures[c] = None if day > MAX_DAYS else int(day)
-    return figures
-
-
-def _simulate_days(
-    array: np.ndarray, items: int, trials: int, rng: np.random.Generator
-) -> np.ndarray:
-    """Days each trial needs to reach ``items``; ``MAX_DAYS + 1`` when it never does.
-
-    Draws a (trials, chunk) matrix, cumsums it and takes the first day at or over the
-    target; only the unfinished trials continue into the next chunk, so the Python
-    loop runs per chunk (a handful of times), never per day.
-    """
-    mean = float(array.mean())
-    guess = int(np.ceil(items / mean * 1.5)) + 7  # covers most trials in one chunk
-    result = np.full(trials, MAX_DAYS + 1, dtype=np.int64)
-    pending = np.arange(trials)
-    done_so_far = np.zeros(trials, dtype=np.int64)
-    elapsed = 0
-    while pending.size and elapsed < MAX_DAYS:
-        chunk = min(guess, MAX_DAYS - elapsed, max(1, _MAX_CELLS // pending.size))
-        running = done_so_far[:, None] + rng.choice(array, (pending.size, chunk)).cumsum(axis=1)
-        reached = running[:, -1] >= items
-        first = np.argmax(running >= items, axis=1)
-        result[pending[reached]] = elapsed + first[reached] + 1
-        done_so_far = running[~reached, -1]
-        pending = pending[~reached]
-        elapsed += chunk
-    return result
+    checked_samples(samples, confidences, trials)
+    return quantile_days(trial_days(samples, items, trials=trials, seed=seed), confidences)
 
 
 @dataclass(frozen=True)
@@ -259,10 +239,10 @@ def forecast_from_samples(
 ) -> Forecast:
     """The pure core of :func:`forecast`, on an explicit daily-throughput array."""
     conf = tuple(confidences)
-    array = _checked(samples, conf, trials)
+    array = checked_samples(samples, conf, trials)
     runs = {"confidences": conf, "trials": trials, "seed": seed}
     needed = {n: days_needed(array, n, **runs) for n in items}
-    dates = {n: _dates(as_of, row) for n, row in needed.items()}
+    dates = {n: dates_after(as_of, row) for n, row in needed.items()}
     return Forecast(
         as_of=as_of,
         sample_days=int(array.size),

@@ -58,6 +58,7 @@ EXAMPLE: dict[str, Any] = {
     },
     "period_days": 90,
     "cache": {"ttl_hours": 24},
+    "forecast": {"scope_filter": [], "points_field": None},
 }
 
 
@@ -88,6 +89,7 @@ def test_the_metrics_md_example_parses_to_the_documented_values():
     assert settings.workflow.waiting_statuses == ("Blocked", "Ready for QA")
     assert settings.dora.deployments.environment_field == "customfield_10050"
     assert settings.dora.incidents.production_values == ()
+    assert settings.forecast.scope_filter == ()
     assert settings.mapped_field_ids() == ("customfield_10050", "customfield_10051")
 
 
@@ -138,6 +140,10 @@ VALID = [
     ("period_days", 3650, 3650),
     ("cache.ttl_hours", 0.25, 0.25),
     ("flow_types.feature", ["Story", "Task"], ("Story", "Task")),
+    ("forecast.scope_filter", [], ()),
+    ("forecast.scope_filter", ["fixversion=2.0", "type!=Bug"], ("fixversion=2.0", "type!=Bug")),
+    ("forecast.points_field", None, None),
+    ("forecast.points_field", "customfield_10016", "customfield_10016"),
 ]
 
 

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from configuration.settings import DeploymentSettings, DoraSettings, IncidentSettings, Settings
+from configuration.settings import (
+    DeploymentSettings,
+    DoraSettings,
+    ForecastSettings,
+    IncidentSettings,
+    Settings,
+)
 from data.jira.fields import BASE_FIELDS, fields_for
 
 
@@ -25,3 +31,8 @@ def test_mapped_fields_are_added_sorted_and_deduplicated() -> None:
     assert got == tuple(sorted({*BASE_FIELDS, "customfield_10050", "customfield_10051",
                                 "customfield_10060"}))
     assert len(got) == len(set(got))
+
+
+def test_the_points_field_is_fetched() -> None:
+    settings = Settings(forecast=ForecastSettings(points_field="customfield_10016"))
+    assert fields_for(settings) == tuple(sorted({*BASE_FIELDS, "customfield_10016"}))

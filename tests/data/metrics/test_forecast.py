@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from configuration.errors import MetricError
 from data.metrics.forecast import (
-    MAX_DAYS,
     Forecast,
     daily_counts,
+    daily_sums,
     daily_throughput,
     days_needed,
     forecast,
@@ -22,6 +22,7 @@ from data.metrics.forecast import (
     how_many,
     when,
 )
+from data.metrics.sampling import MAX_DAYS, NEVER, trial_days
 from tests.builders import issue
 from tests.data.metrics.support import context_of
 
@@ -247,3 +248,101 @@ def test_forecast_of_a_context_is_the_forecast_of_its_samples() -> None:
     assert result == expected
     assert result.completed_in_window == 3
     assert result.to_json()["when"]["4"]["0.5"].startswith("2026-02-0")
+
+
+# --- the sampler against the exact distribution ----------------------------------------
+#
+# The days T a trial needs to reach N satisfy P(T <= d) = P(S_d >= N), where S_d is the
+# sum of d independent draws from the empirical daily pmf. Convolving the pmf day by day
+# (keeping only the mass still below N) gives that CDF exactly; the Monte Carlo quantile
+# must then sit where the exact CDF crosses c, up to the sampling error of 10,000 trials.
+
+
+def exact_days_cdf(samples: list[float], amount: float, days: int, scale: int = 1) -> np.ndarray:
+    """``cdf[d] = P(T <= d)`` for ``d`` in ``0..days``; ``scale`` makes points whole."""
+    values, counts = np.unique(np.rint(np.asarray(samples) * scale).astype(int),
+                               return_counts=True)
+    pmf = counts / counts.sum()
+    target = round(amount * scale)
+    below = np.zeros(target)
+    below[0] = 1.0  # the running sum of a trial not yet done, over 0 .. target - 1
+    cdf = [0.0]
+    for _ in range(days):
+        grown = np.zeros(target + values.max())
+        for value, p in zip(values, pmf, strict=True):
+            grown[value:value + target] += p * below
+        below = grown[:target]
+        cdf.append(1.0 - below.sum())
+    return np.array(cdf)
+
+
+def sampling_error(c: float, trials: int) -> float:
+    """Four standard errors of a share ``c`` estimated from ``trials`` trials (for a
+    share near 0 or 1, at least that of one trial in ``trials``)."""
+    variance = max(c * (1 - c), 1 / trials)
+    return 4 * (variance / trials) ** 0.5
+
+
+EXACT_CASES = [
+    # (samples, amount, scale)
+    ([0, 1, 1, 1], 1, 1),
+    ([0, 0, 0, 1, 2, 5, 0, 3], 40, 1),
+    (list(np.random.default_rng(4).poisson(3, 90)), 1000, 1),
+    ([0] * 70 + [1] * 15 + [4] * 5, 30, 1),  # mostly zero days: drawn by event
+    ([0, 0.5, 1.5, 3, 8, 0, 2.5], 37.5, 2),  # points
+    ([0] * 10 + [0.5, 2.5], 7.5, 2),  # points, by event
+]
+
+
+@pytest.mark.parametrize(("samples", "amount", "scale"), EXACT_CASES)
+@pytest.mark.parametrize("seed", [1, 20231])
+def test_when_quantiles_match_the_exact_distribution(
+    samples: list[float], amount: float, scale: int, seed: int
+) -> None:
+    figures = days_needed(samples, amount, (0.5, 0.85, 0.95), seed=seed)
+    cdf = exact_days_cdf(samples, amount, max(figures.values()) + 1, scale)
+    for c, day in figures.items():
+        tolerance = sampling_error(c, 10_000)
+        assert cdf[day] >= c - tolerance, (c, day, cdf[day - 1: day + 2])
+        assert cdf[day - 1] <= c + tolerance, (c, day, cdf[day - 1: day + 2])
+
+
+@pytest.mark.parametrize(("samples", "amount", "scale"), EXACT_CASES[1:])
+def test_the_share_of_trials_done_by_each_day_is_the_exact_cdf(
+    samples: list[float], amount: float, scale: int
+) -> None:
+    days = trial_days(samples, amount, seed=7)
+    cdf = exact_days_cdf(samples, amount, int(days.max()), scale)
+    for day in range(int(days.min()) - 1, int(days.max()) + 1):
+        share = (days <= day).mean()
+        assert abs(share - cdf[day]) <= sampling_error(cdf[day], days.size), day
+
+
+def test_the_exact_check_catches_a_sampler_one_day_late() -> None:
+    # The tolerance is tight enough to see an off-by-one: the same check on the days
+    # shifted by one fails for the 1,000-item scope.
+    samples, amount, _ = EXACT_CASES[2]
+    figures = days_needed(samples, amount, (0.5,))
+    cdf = exact_days_cdf(samples, amount, figures[0.5] + 2)
+    late = figures[0.5] + 1
+    assert cdf[late - 1] > 0.5 + sampling_error(0.5, 10_000)
+
+
+def test_trial_days_edge_cases() -> None:
+    assert trial_days([1, 2], 0, trials=5).tolist() == [0] * 5
+    assert trial_days([0, 0], 3, trials=5).tolist() == [NEVER] * 5
+    assert trial_days([], 3, trials=5).tolist() == [NEVER] * 5
+    assert trial_days([2], 5, trials=3).tolist() == [3] * 3
+
+
+def test_daily_sums_add_weights_per_day() -> None:
+    done = [ts("2025-12-29T01:00:00+00:00"), ts("2025-12-29T23:00:00+00:00"), None,
+            ts("2025-12-31T12:00:00+00:00"), ts("2026-01-01T00:00:00+00:00")]
+    sums = daily_sums(done, [1.5, 2.0, 8.0, 0.5, 9.0], AS_OF, 3)
+    assert sums.tolist() == [3.5, 0.0, 0.5]
+
+
+@pytest.mark.parametrize("samples", [[1.0, float("nan")], [1.0, float("inf")], ["a", "b"]])
+def test_samples_that_are_not_finite_numbers_are_one_clear_error(samples: list) -> None:
+    with pytest.raises(MetricError, match="numbers"):
+        days_needed(samples, 5)
