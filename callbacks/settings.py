@@ -26,6 +26,7 @@ from configuration.settings import JiraSettings
 from configuration.token_binding import RETYPE_TOKEN, same_binding
 from configuration.validation import SettingsInvalid, checked_url, parse_settings, problems_of
 from data.jira.client import JiraClient
+from data.jira.retry import INTERACTIVE
 from ui import ids
 from ui.pages.settings import (
     email_row_style,
@@ -69,7 +70,8 @@ def jira_from_form(runtime: Runtime, form: Mapping[str, Any]) -> JiraSettings:
 
 
 def with_client(jira: JiraSettings, action: Callable[[JiraClient], Any]) -> Any:
-    with JiraClient(jira) as client:
+    # A person waits for these buttons: one attempt each, no retry (issue 11 item 8).
+    with JiraClient(jira, policy=INTERACTIVE) as client:
         return action(client)
 
 

@@ -182,8 +182,15 @@ class JiraClient(ClosesOnExit):
         return self._get("issuetype")
 
     def test_connection(self) -> ConnectionInfo:
-        """Check URL and credentials; raises the typed JiraError that explains a failure."""
-        user, server = self.myself(), self.server_info()
+        """Check URL and credentials; raises the typed JiraError that explains a failure.
+
+        Both requests together end within ``jira.timeout_seconds`` (a person waits).
+        """
+        self._transport.set_deadline(self._jira.timeout_seconds)
+        try:
+            user, server = self.myself(), self.server_info()
+        finally:
+            self._transport.set_deadline(None)
         return ConnectionInfo(
             user_display_name=str(user.get("displayName") or user.get("name") or ""),
             server_title=str(server.get("serverTitle") or ""),

@@ -35,6 +35,16 @@ class RetryPolicy:
     # A server asking for a longer wait than this is treated as "not today": the
     # client gives up with a clear error instead of hanging a dashboard for an hour.
     max_retry_after_seconds: float = 600.0
+    # The most one request may take, attempts and waits together (issue 11 item 8): a
+    # retry that would end later is not made, and the error names this limit. A
+    # single attempt always gets its full jira.timeout_seconds.
+    total_seconds: float = 180.0
+
+
+# The Settings page's buttons (Test connection, Validate, Load from JIRA): a person
+# waits for the answer, so one attempt within jira.timeout_seconds, no retry at all
+# (a refused connection or a 503 is shown at once).
+INTERACTIVE = RetryPolicy(max_retries=0)
 
 
 def parse_retry_after(value: str | None, now_epoch: float) -> float | None:

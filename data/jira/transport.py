@@ -101,6 +101,9 @@ class JiraTransport:
         self._clock, self._wall_clock, self._rng = clock, wall_clock, rng
         self._secrets = tuple(s for s in secrets if s)
         self._counter_lock = threading.Lock()
+        # When on ``clock`` every request must have ended, and that limit in seconds
+        # (None: only the policy's total); set by callers that answer a waiting person.
+        self.deadline: tuple[float, float] | None = None  # (time on clock, seconds)
         self.requests_made = 0
         self.rate_limited = 0  # 429 answers received
         self.throttled_seconds = 0.0  # time spent waiting for the limiter
@@ -117,33 +120,54 @@ class JiraTransport:
         """Send ``method path`` and return the decoded JSON body (None when empty)."""
         url = f"{self.base_url}{path}"
         last = self._policy.max_retries
+        give_up_at, limit = self._give_up_at(self._clock())
+        outcome: requests.Response | Failure = Failure(None, "no time left for a request")
         for retry in range(last + 1):
             self._check(cancel)
             waited = self._limiter.acquire()
             with self._counter_lock:
                 self.throttled_seconds += waited
             self._check(cancel)
-            outcome = self._attempt(method, url, params, body, retry)
+            timeout = min(self._timeout, give_up_at - self._clock())
+            if timeout <= 0:
+                raise self._exhausted(outcome, url, max(retry - 1, 0), limit=limit)
+            outcome = self._attempt(method, url, params, body, retry, timeout=timeout)
             if isinstance(outcome, requests.Response):
                 return self._final(outcome, url)
             if retry < last:
-                self._pause(outcome, retry, url)
-        raise self._exhausted(outcome, url)
+                self._pause(outcome, retry, url, give_up_at, limit)
+        raise self._exhausted(outcome, url, last)
+
+    def _give_up_at(self, started: float) -> tuple[float, float]:
+        """When (on ``clock``) the request must have ended, and that limit in seconds:
+        the policy's total (never less than one full attempt), or the caller's
+        ``deadline`` when sooner."""
+        total = max(self._policy.total_seconds, self._timeout)
+        if self.deadline is not None and self.deadline[0] < started + total:
+            return self.deadline
+        return started + total, total
+
+    def set_deadline(self, seconds: float | None) -> None:
+        """Every request from now on ends within ``seconds`` from now (None: no limit)."""
+        self.deadline = None if seconds is None else (self._clock() + seconds, seconds)
 
     def _check(self, cancel: Cancel | None) -> None:
         if cancel is not None and cancel():
             raise JiraCancelled("The JIRA fetch was cancelled.")
 
     def _attempt(
-        self, method: str, url: str, params: Any, body: Any, retry: int
+        self, method: str, url: str, params: Any, body: Any, retry: int, *, timeout: float
     ) -> requests.Response | Failure:
-        """One HTTP exchange; a Failure when it should be retried."""
+        """One HTTP exchange; a Failure when it should be retried.
+
+        ``timeout`` bounds the connect and each read (requests' semantics).
+        """
         started = time.perf_counter()
         with self._counter_lock:
             self.requests_made += 1
         try:
             response = self._session.request(
-                method, url, params=params, json=body, auth=self._auth, timeout=self._timeout,
+                method, url, params=params, json=body, auth=self._auth, timeout=timeout,
                 headers=JSON_ACCEPT,
             )
         except requests.exceptions.SSLError as exc:
@@ -155,7 +179,7 @@ class JiraTransport:
             ) from None
         except requests.Timeout:
             self._log(method, url, "timeout", started=started, size=0, retry=retry)
-            return Failure(None, f"no answer within {self._timeout:g} s")
+            return Failure(None, f"no answer within {timeout:.3g} s")
         except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
             self._log(method, url, "connection error", started=started, size=0, retry=retry)
             return Failure(None, self._describe(exc))
@@ -175,27 +199,42 @@ class JiraTransport:
             return decode_json(response, url)
         raise error_for(response, url, auth_label=self._auth_label, flavor=self.flavor)
 
-    def _pause(self, failure: Failure, retry: int, url: str) -> None:
-        """Make every user of the limiter wait before retry number ``retry``."""
+    def _pause(
+        self, failure: Failure, retry: int, url: str, give_up_at: float, limit: float
+    ) -> None:
+        """Make every user of the limiter wait before retry number ``retry``.
+
+        A wait that would end past ``give_up_at`` is not made: the request gives up.
+        """
         if failure.retry_after is not None:
             wait = failure.retry_after
             if wait > self._policy.max_retry_after_seconds:
-                raise self._exhausted(failure, url, asked=wait)
+                raise self._exhausted(failure, url, retry, asked=wait)
         else:
             wait = backoff_seconds(retry, self._policy, self._rng)
+        if self._clock() + wait >= give_up_at:
+            raise self._exhausted(failure, url, retry, limit=limit)
         log.info(
             "JIRA %s: %s; retry %d in %.2f s", display_url(url), failure.reason, retry + 1, wait
         )
         self._limiter.pause_until(self._clock() + wait)
 
     def _exhausted(
-        self, failure: Failure, url: str, asked: float | None = None
+        self, failure: Failure, url: str, retries: int, *, asked: float | None = None,
+        limit: float | None = None,
     ) -> JiraRateLimited | JiraUnavailable:
+        """The error after ``retries`` retries; ``limit``: the time limit that ended them."""
         where = display_url(url)
         if asked is not None:
             why = f"asked to wait {asked:.0f} s, longer than we are willing to"
         else:
-            why = f"{failure.reason} after {self._policy.max_retries} retries"
+            plural = "retry" if retries == 1 else "retries"
+            why = f"{failure.reason} after {retries} {plural}" if retries else failure.reason
+            if limit is not None:
+                why += f"; gave up at the {limit:.3g} s limit of one request with its retries"
+            elif retries:
+                total = max(self._policy.total_seconds, self._timeout)
+                why += f" (one request with its retries is limited to {total:.3g} s)"
         if failure.status == 429:
             return JiraRateLimited(
                 f"JIRA at {where} keeps rate-limiting us ({why}); lower jira.rate_limit "

@@ -205,3 +205,19 @@ def test_test_connection_checks_the_url_as_save_does(saved, url):
                                                         jira__token="typed-9")))
     assert shown.startswith("jira.url: ")
     assert "pw" not in shown.replace("password", "")
+
+
+def test_test_connection_to_a_hung_jira_answers_after_one_timeout(tmp_path):
+    """Issue 11 item 8: one attempt of jira.timeout_seconds, no retry."""
+    from tests.data.jira.scripted_server import SilentListener
+
+    with SilentListener() as jira:
+        path = tmp_path / "hung" / "settings.json"
+        path.parent.mkdir()
+        path.write_text(json.dumps({"jira": {"url": jira.url, "email": "me@example.com",
+                                             "timeout_seconds": 0.3}}))
+        runtime = Runtime(path, tmp_path / "cache")
+        shown = text_of(cb.test_connection(runtime, form_of(runtime, jira__token="typed-1")))
+        assert "no answer within 0.3 s." in shown
+        assert "retr" not in shown
+        assert jira.connections == 1
