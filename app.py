@@ -6,6 +6,9 @@ Commands:
   ``--host`` (127.0.0.1) and ``--port`` (8050).
 - ``fetch``: sync the configured JIRA into the cache, with progress on stderr.
 - ``metrics``: print one JSON object of metrics on stdout.
+- ``items METRIC``: print the items behind one headline number as a JSON array
+  (METRICS.md section 8). ``metrics`` and ``items`` take ``--filter CLAUSE``
+  (repeatable) to compute a segment.
 
 *Bad input* (bad arguments, a missing or invalid file, invalid settings, any
 ``DashboardError``) exits with status 2 and one line on stderr, never a traceback;
@@ -30,13 +33,14 @@ from typing import Any, NoReturn
 
 from configuration.access import decide_access
 from configuration.errors import ConfigError, DashboardError
+from configuration.filters import parse_filter
 from configuration.logging_config import FILES_ONLY, setup_logging
 from configuration.paths import DEFAULT_SETTINGS_PATH, LOG_DIR, cache_dir
 from configuration.settings import Settings
 from configuration.settings_file import load_settings
 from configuration.validation import MAX_PERIOD_DAYS
 
-COMMANDS = ("serve", "fetch", "metrics")
+COMMANDS = ("serve", "fetch", "metrics", "items")
 EXIT_BAD_INPUT = 2
 EXIT_UNEXPECTED = 1
 log = logging.getLogger("app")
@@ -86,11 +90,17 @@ def build_parser() -> Parser:
     fetch = commands.add_parser("fetch", help="sync JIRA into the cache")
     fetch.add_argument("--full", action="store_true", help="refetch everything")
     metrics = commands.add_parser("metrics", help="print the metrics as JSON")
-    metrics.add_argument("--issues", type=Path, help="raw JIRA issues (JSON) instead of the cache")
-    metrics.add_argument("--as-of", type=_as_of, help="ISO 8601 instant (default: now)")
-    metrics.add_argument("--days", type=_bounded_int(1, MAX_PERIOD_DAYS),
-                         help="period in days (default: settings period_days)")
-    for command in (serve, fetch, metrics):
+    items = commands.add_parser("items", help="print the items behind one metric as JSON")
+    items.add_argument("metric", metavar="METRIC", help="e.g. lead_time_for_changes, velocity")
+    for command in (metrics, items):
+        command.add_argument("--issues", type=Path,
+                             help="raw JIRA issues (JSON) instead of the cache")
+        command.add_argument("--as-of", type=_as_of, help="ISO 8601 instant (default: now)")
+        command.add_argument("--days", type=_bounded_int(1, MAX_PERIOD_DAYS),
+                             help="period in days (default: settings period_days)")
+        command.add_argument("--filter", action="append", default=[], metavar="CLAUSE",
+                             help="FIELD=V1,V2 or FIELD!=V1,V2 (repeatable): a segment")
+    for command in (serve, fetch, metrics, items):
         command.add_argument("--settings", type=Path, help=f"default: {DEFAULT_SETTINGS_PATH}")
     return parser
 
@@ -152,15 +162,28 @@ def run_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_metrics(args: argparse.Namespace) -> int:
+def _query(args: argparse.Namespace) -> tuple[Settings, datetime, int, dict[str, Any]]:
+    """Settings, ``as_of``, days and the keyword options of ``metrics`` and ``items``."""
+    clauses = parse_filter(args.filter)  # bad clauses fail before any file is read
     settings = _settings(args)
     if args.issues is not None and not args.issues.is_file():
         raise ConfigError(f"The issues file {args.issues} does not exist.")
-    as_of = args.as_of or datetime.now(UTC)
-    days = args.days or settings.period_days
-    result = _service().metrics_command(settings, args.issues, as_of, days,
-                                        cache_dir=cache_dir())
-    print(json.dumps(result))
+    options: dict[str, Any] = {"cache_dir": cache_dir()}
+    if clauses:
+        options["clauses"] = clauses
+    return settings, args.as_of or datetime.now(UTC), args.days or settings.period_days, options
+
+
+def run_metrics(args: argparse.Namespace) -> int:
+    settings, as_of, days, options = _query(args)
+    print(json.dumps(_service().metrics_command(settings, args.issues, as_of, days, **options)))
+    return 0
+
+
+def run_items(args: argparse.Namespace) -> int:
+    settings, as_of, days, options = _query(args)
+    found = _service().items_command(settings, args.issues, args.metric, as_of, days, **options)
+    print(json.dumps(found))
     return 0
 
 
@@ -181,7 +204,7 @@ def run_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-HANDLERS = {"serve": run_serve, "fetch": run_fetch, "metrics": run_metrics}
+HANDLERS = {"serve": run_serve, "fetch": run_fetch, "metrics": run_metrics, "items": run_items}
 
 
 def _one_line(error: BaseException) -> str:

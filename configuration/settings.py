@@ -120,6 +120,8 @@ class Settings:
     period_days: int = 90
     cache: CacheSettings = CacheSettings()
     forecast: ForecastSettings = ForecastSettings()
+    # custom field ids offered in the dashboard's filter bar (METRICS.md section 8)
+    filter_fields: tuple[str, ...] = ()
 
     def mapped_field_ids(self) -> tuple[str, ...]:
         """Every field id the DORA mappings and the points field name, sorted, unique."""

@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from configuration.errors import ConfigError
+from configuration.filters import CUSTOM_FIELD, parse_filter
 from configuration.settings import (
     FLOW_TYPES,
     CacheSettings,
@@ -220,6 +221,29 @@ def _check_jql(value: Any) -> str | None:
     return value.strip()
 
 
+def _check_filter(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise _Invalid(f"must be a list of filter clauses, not {_kind(value)}")
+    try:
+        return tuple(clause.text for clause in parse_filter(value))
+    except ConfigError as error:
+        raise _Invalid(error.problem) from None
+
+
+def filter_clauses() -> Rule:
+    """A segment filter (METRICS.md section 8): a list of ``FIELD=V1,V2`` clauses,
+    kept as their canonical texts."""
+    return _leaf(_check_filter)
+
+
+def _check_custom_fields(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise _Invalid(f"must be a list of field ids, not {_kind(value)}")
+    if not all(isinstance(item, str) and CUSTOM_FIELD.match(item.strip()) for item in value):
+        raise _Invalid("must be a list of custom field ids such as customfield_10042")
+    return tuple(dict.fromkeys(item.strip() for item in value))
+
+
 # --- sections -------------------------------------------------------------------------
 
 
@@ -349,9 +373,10 @@ SETTINGS = Section(Settings, {
     "period_days": whole(1, MAX_PERIOD_DAYS),
     "cache": Section(CacheSettings, {"ttl_hours": positive()}),
     "forecast": Section(ForecastSettings, {
-        "scope_filter": names(),
+        "scope_filter": filter_clauses(),
         "points_field": text("a field id"),
     }),
+    "filter_fields": _leaf(_check_custom_fields),
 })
 
 

@@ -21,12 +21,14 @@ else by a content hash of the frames (see :mod:`data.cache.results`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from configuration.errors import ConfigError
+from configuration.filters import Clause, custom_fields_of
 from configuration.paths import CACHE_DIR
 from configuration.settings import JiraSettings, Settings
 from data.cache.keys import results_key
@@ -37,10 +39,13 @@ from data.cache.sync import Cancel, IssueSource, Needs, Progress, SyncResult, sy
 from data.issues.frames import IssueFrames
 from data.issues.normalize import load_raw_issues, normalize_issues
 from data.jira.client import ClosesOnExit, JiraClient
+from data.jira.fields import value_field_ids
 from data.metrics.context import CalculationContext, utc_timestamp
 from data.metrics.report import compute_report, report_to_json
 from data.scale.single_flight import SingleFlight
 from data.scale.team import shared_limiter, single_flight
+from data.segments.compute import segment_items_json, segment_report_json
+from data.segments.items import METRICS as ITEM_METRICS
 
 ClientFactory = Callable[..., Any]  # JiraClient(jira, *, bucket=...) or a test double
 
@@ -117,11 +122,16 @@ def compute_report_json(
     period_days: int | None,
     store_version: str | None = None,
     results: ResultsCache | None = None,
+    clauses: Sequence[Clause] = (),
 ) -> dict[str, Any]:
-    """The report JSON (METRICS.md section 6 shape), memoized in ``results``."""
+    """The report JSON (METRICS.md section 6 shape), memoized in ``results``;
+    of the segment ``clauses`` keep when there are any (METRICS.md section 8)."""
     frames, version = _frames_and_version(frames_or_sync_result, store_version)
     end = utc_timestamp(as_of)
     days = settings.period_days if period_days is None else int(period_days)
+    if clauses:
+        return segment_report_json(frames, settings, version, clauses, as_of=end,
+                                   period_days=days, results=results or _MEMORY_RESULTS)
     key = results_key(version, settings, as_of=end.to_pydatetime(), period_days=days)
 
     def compute() -> dict[str, Any]:
@@ -140,18 +150,59 @@ def metrics_command(
     cache_dir: Path = CACHE_DIR,
     client_factory: ClientFactory = JiraClient,
     now: datetime | None = None,
+    clauses: Sequence[Clause] = (),
 ) -> dict[str, Any]:
-    """``python app.py metrics``: the report JSON from a raw issues file or the cache."""
+    """``python app.py metrics``: the report JSON (of the segment ``clauses`` keep)
+    from a raw issues file or the cache."""
+    settings = with_filter_fields(settings, clauses)
     if issues_path is not None:
-        # The same field ids a sync normalizes, so both paths give the same numbers.
-        field_ids = settings.mapped_field_ids()
-        frames = normalize_issues(load_raw_issues(issues_path, field_ids), field_ids)
-        return compute_report_json(frames, settings, as_of=as_of, period_days=period_days)
+        return compute_report_json(_file_frames(settings, issues_path), settings, as_of=as_of,
+                                   period_days=period_days, clauses=clauses)
     synced = load_frames(settings, cache_dir=cache_dir, client_factory=client_factory, now=now)
     return compute_report_json(
         synced, settings, as_of=as_of, period_days=period_days,
-        results=disk_results(cache_dir),
+        results=disk_results(cache_dir), clauses=clauses,
     )
+
+
+def items_command(
+    settings: Settings,
+    issues_path: Path | None,
+    metric: str,
+    as_of: datetime,
+    period_days: int,
+    *,
+    cache_dir: Path = CACHE_DIR,
+    client_factory: ClientFactory = JiraClient,
+    now: datetime | None = None,
+    clauses: Sequence[Clause] = (),
+) -> list[dict[str, Any]]:
+    """``python app.py items METRIC``: the items behind one headline number."""
+    if metric not in ITEM_METRICS:
+        raise ConfigError(f'Unknown metric "{metric}"; use one of {", ".join(ITEM_METRICS)}.')
+    settings = with_filter_fields(settings, clauses)
+    if issues_path is not None:
+        frames = _file_frames(settings, issues_path)
+        version, results = frames_fingerprint(frames), _MEMORY_RESULTS
+    else:
+        synced = load_frames(settings, cache_dir=cache_dir, client_factory=client_factory,
+                             now=now)
+        frames, version, results = synced.frames, synced.store_version, disk_results(cache_dir)
+    return segment_items_json(frames, settings, version, clauses, metric, as_of=as_of,
+                              period_days=period_days, results=results)
+
+
+def with_filter_fields(settings: Settings, clauses: Sequence[Clause]) -> Settings:
+    """``settings`` whose stored value fields include the custom fields ``clauses``
+    name, so that a sync fetches them (a newly named field triggers one fetch)."""
+    named = tuple(f for f in custom_fields_of(clauses) if f not in settings.filter_fields)
+    return replace(settings, filter_fields=settings.filter_fields + named) if named else settings
+
+
+def _file_frames(settings: Settings, issues_path: Path) -> IssueFrames:
+    # The same field ids a sync normalizes, so both paths give the same numbers.
+    field_ids = value_field_ids(settings)
+    return normalize_issues(load_raw_issues(issues_path, field_ids), field_ids)
 
 
 def fetch_command(

@@ -148,7 +148,7 @@ def service(monkeypatch, tmp_path) -> Iterator[types.ModuleType]:
 
 def test_metrics_prints_the_service_result_as_json(service, tmp_path, capsys):
     def metrics_command(settings: Any, issues: Path | None, as_of: datetime, days: int, *,
-                        cache_dir: Path) -> dict:
+                        cache_dir: Path, clauses: tuple = ()) -> dict:
         service.calls.append((settings.period_days, issues, as_of, days, cache_dir))
         return {"as_of": as_of.isoformat(), "period_days": days}
 

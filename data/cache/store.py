@@ -62,7 +62,7 @@ from data.issues.frames import (
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1  # bump when the frames' columns or their meaning change
+SCHEMA_VERSION = 2  # bump when the frames' columns or their meaning change
 MANIFEST = "manifest.json"
 FRAME_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "issues": ISSUE_COLUMNS,

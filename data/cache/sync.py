@@ -3,7 +3,8 @@
 Terms:
 
 - *needs*: the JIRA fields a setting requires (``fields_for``) and the field ids
-  it maps (``Settings.mapped_field_ids``). A store *covers* the needs when it holds
+  stored as values (``value_field_ids``: the mapped fields, the segment fields and
+  the filter bar's custom fields). A store *covers* the needs when it holds
   a superset of both; then it can be used with zero requests.
 - *fresh*: synced less than ``cache.ttl_hours`` ago.
 - modes: ``cached`` (no request: fresh and covering, or another thread/process
@@ -32,7 +33,7 @@ from data.cache.merge import canonical, merge_frames
 from data.cache.store import IssueStore, StoredIssues, StoreMetadata
 from data.issues.frames import IssueFrames
 from data.issues.normalize import normalize_issues
-from data.jira.fields import fields_for
+from data.jira.fields import fields_for, value_field_ids
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ class Needs:
 
     @classmethod
     def of(cls, settings: Settings) -> Needs:
-        return cls(frozenset(fields_for(settings)), frozenset(settings.mapped_field_ids()))
+        return cls(frozenset(fields_for(settings)), frozenset(value_field_ids(settings)))
 
     def covered_by(self, metadata: StoreMetadata) -> bool:
         return self.fields <= set(metadata.fields) and self.value_fields <= set(

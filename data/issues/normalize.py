@@ -28,6 +28,7 @@ import pandas as pd
 
 from configuration.errors import DataError
 from data.issues.frames import (
+    ASSIGNEE_EMAIL,
     FIELD_VALUE_COLUMNS,
     ISSUE_COLUMNS,
     STATUS_COLUMNS,
@@ -127,6 +128,9 @@ class _Rows:
             fields.created,
             fields.updated,
             fields.resolutiondate,
+            fields.summary or "",
+            (fields.parent.fields.summary if fields.parent and fields.parent.fields else None)
+            or "",
         )
         for column, value in zip(self.issues.values(), values, strict=True):
             column.append(value)
@@ -135,9 +139,9 @@ class _Rows:
         if fields.fixVersions or fields.versions:
             self._add_versions(issue_id, fields)
         for field_id in wanted:
-            for value in _scalar_values(mapped_value(fields, field_id)):
+            for row_field, value in _field_rows(field_id, mapped_value(fields, field_id)):
                 self.field_values["issue_id"].append(issue_id)
-                self.field_values["field_id"].append(field_id)
+                self.field_values["field_id"].append(row_field)
                 self.field_values["value"].append(value)
 
     def _add_transitions(self, issue_id: str, raw: RawIssue) -> None:
@@ -192,6 +196,19 @@ def _history_seq(history_id: Any, position: int) -> int:
         return int(history_id)
     except (TypeError, ValueError):
         return position
+
+
+def _field_rows(field_id: str, value: Any) -> list[tuple[str, str]]:
+    """``(field id, text)`` rows of one field. ``parent`` and ``assignee`` are objects
+    whose useful text is not ``value``/``name``: the parent's key; the assignee's display
+    name, and its e-mail under :data:`ASSIGNEE_EMAIL`."""
+    if field_id == "parent" and isinstance(value, dict):
+        return [("parent", str(value["key"]))] if value.get("key") else []
+    if field_id == "assignee" and isinstance(value, dict):
+        named = (("assignee", value.get("displayName")),
+                 (ASSIGNEE_EMAIL, value.get("emailAddress")))
+        return [(name, str(text)) for name, text in named if text]
+    return [(field_id, text) for text in _scalar_values(value)]
 
 
 def _scalar_values(value: Any) -> list[str]:

@@ -76,9 +76,22 @@ class Changelog(_Raw):
     histories: list[History] | None = None
 
 
+class ParentFields(_Raw):
+    summary: str | None = None
+
+
+class Parent(_Raw):
+    """``fields.parent``: the parent issue (an epic or a story), with its summary."""
+
+    key: str | None = None
+    fields: ParentFields | None = None
+
+
 class Fields(_Raw):
     """The base fields (see module doc)."""
 
+    summary: str | None = None
+    parent: Parent | None = None
     status: Status | None = None
     issuetype: Named | None = None
     created: str | None = None

@@ -1,7 +1,8 @@
 """Which JIRA fields a search asks for.
 
 *Base fields* are the system fields every metric or view needs (``summary`` to
-show an item, ``status``/``issuetype`` for workflow and flow types, the dates, and
+show an item, the segment fields (components, labels, parent, priority, assignee)
+that filters match, ``status``/``issuetype`` for workflow and flow types, the dates, and
 the fix/affects versions for DORA). *Mapped fields* are the custom or system fields
 that the DORA settings and the forecast's points field name (``Settings.mapped_field_ids``).
 Asking only for these keeps search pages small.
@@ -9,7 +10,10 @@ Asking only for these keeps search pages small.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from configuration.settings import Settings
+from data.issues.frames import SEGMENT_FIELDS
 
 BASE_FIELDS: tuple[str, ...] = (
     "summary",
@@ -20,9 +24,18 @@ BASE_FIELDS: tuple[str, ...] = (
     "resolutiondate",
     "fixVersions",
     "versions",
+    *SEGMENT_FIELDS,
 )
 
 
-def fields_for(settings: Settings) -> tuple[str, ...]:
-    """The base fields plus every field the mappings name, sorted, without duplicates."""
-    return tuple(sorted({*BASE_FIELDS, *settings.mapped_field_ids()}))
+def value_field_ids(settings: Settings, extra: Iterable[str] = ()) -> tuple[str, ...]:
+    """The field ids normalized into ``field_values``: the mapped fields, the segment
+    fields, the custom fields offered in the filter bar and ``extra`` (custom fields a
+    filter names), sorted, without duplicates."""
+    named = (*settings.mapped_field_ids(), *SEGMENT_FIELDS, *settings.filter_fields, *extra)
+    return tuple(sorted(set(named)))
+
+
+def fields_for(settings: Settings, extra: Iterable[str] = ()) -> tuple[str, ...]:
+    """The base fields plus every field stored as values, sorted, without duplicates."""
+    return tuple(sorted({*BASE_FIELDS, *value_field_ids(settings, extra)}))

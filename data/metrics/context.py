@@ -17,7 +17,8 @@ Built once per frames + settings + ``as_of`` + ``period_days`` by
   ``risk`` / ``debt`` / ``other``; ``None`` for deployment records), and the roles
   ``is_flow`` (a flow item), ``is_deployment`` (a deployment record: an issue of a
   deployment type when ``dora.deployments.source`` is ``issues``), ``is_incident``,
-  ``is_change`` (neither deployment record nor incident).
+  ``is_change`` (neither deployment record nor incident), and ``summary`` (for
+  drill-down).
 - *ns arrays*: the same times as int64 UTC nanoseconds in :attr:`created_ns`,
   :attr:`started_ns`, :attr:`completed_ns` (:data:`NAT` when missing), for fast masks.
 
@@ -51,7 +52,7 @@ from data.metrics.workflow import (
 PER_ISSUE_COLUMNS = (
     "issue_id", "key", "issue_type", "created", "status", "state", "started_at",
     "completed_at", "active_seconds", "flow_type", "is_flow", "is_deployment",
-    "is_incident", "is_change",
+    "is_incident", "is_change", "summary",
 )
 NS_PER_SECOND = 10**9
 _T = TypeVar("_T")
@@ -139,6 +140,7 @@ class CalculationContext:
                 "started_at": _timestamps(started),
                 "completed_at": _timestamps(completed),
                 "active_seconds": _active_seconds(timeline, created, started, completed, end),
+                "summary": issues.get("summary", ""),
             }
         )
         _add_roles(per_issue, settings, fields_index)

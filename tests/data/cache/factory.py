@@ -38,6 +38,8 @@ def synthetic_frames(
             "created": pd.Series(created).astype(UTC_NS),
             "updated": pd.Series(created + pd.Timedelta(days=3)).astype(UTC_NS),
             "resolved": pd.Series(created + pd.Timedelta(days=2)).astype(UTC_NS),
+            "summary": pd.Series([f"Work item {i}" for i in range(n_issues)], dtype="str"),
+            "parent_summary": pd.Series([""] * n_issues, dtype="str"),
         }
     )
     return IssueFrames(

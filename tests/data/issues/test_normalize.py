@@ -42,6 +42,7 @@ def test_issue_row_and_timestamps_with_offsets():
         "created": pd.Timestamp("2026-01-01T03:30:00Z"),
         "updated": pd.Timestamp("2026-01-03T00:00:00Z"),
         "resolved": pd.Timestamp("2026-01-02T14:00:00Z"),
+        "summary": "Issue A-1", "parent_summary": "",
     }
 
 

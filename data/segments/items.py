@@ -1,0 +1,151 @@
+"""The items behind a headline number (METRICS.md section 8, drill-down).
+
+Terms: an *item* is one JSON-ready dict per issue (or per version deployment) that a
+metric counts, with ``key`` and the value the metric uses (see :data:`METRICS`), plus
+the columns a person needs to recognise it: ``summary``, ``type``, ``status`` (at
+``as_of``) and the metric's dates as ISO 8601 UTC strings. The number of items equals
+the metric's count and their values give its median/percent exactly, because both
+come from the same engine selections (the same masks and event tables).
+
+Every function takes an optional :class:`Window` so a weekly bar can list its items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from data.metrics.context import CalculationContext, Window
+from data.metrics.dora_events import NS_PER_HOUR, deployments, lead_times, restores
+from data.metrics.fields import NAT
+from data.metrics.flow_time import NS_PER_DAY, measured_items
+
+Item = dict[str, Any]
+# METRIC -> (item columns besides the identity ones, JSON path of the count)
+METRICS: dict[str, tuple[tuple[str, ...], str]] = {
+    "deployment_frequency": (("time",), "dora.deployment_frequency.deployments"),
+    "lead_time_for_changes": (("hours", "start", "end"), "dora.lead_time_for_changes.changes"),
+    "change_failure_rate": (("time", "failed"), "dora.change_failure_rate.deployments"),
+    "time_to_restore": (("hours", "start", "end"), "dora.time_to_restore.incidents"),
+    "velocity": (("flow_type", "completed_at"), "flow.velocity.completed"),
+    "time": (("days", "started_at", "completed_at"), "flow.time.items"),
+    "efficiency": (("active_days", "days", "started_at", "completed_at"), "flow.time.items"),
+    "load": (("status", "age_days", "started_at"), "flow.load.wip"),
+}
+IDENTITY = ("key", "summary", "type", "status")
+
+
+def metric_items(
+    ctx: CalculationContext, metric: str, window: Window | None = None
+) -> list[Item]:
+    """The items behind ``metric`` (a key of :data:`METRICS`) in the window, ordered by
+    the time the metric uses (oldest first; ``load``: the earliest started), then key."""
+    found = _BUILDERS[metric](ctx, ctx.resolve(window))
+    when = _ORDER[metric]
+    return sorted(found, key=lambda item: (item[when] or "", item["key"]))
+
+
+def _iso(ns: np.ndarray) -> list[str | None]:
+    stamps = pd.DatetimeIndex(np.asarray(ns, np.int64).view("datetime64[ns]")).tz_localize("UTC")
+    return [None if t is pd.NaT else t.isoformat() for t in stamps]
+
+
+def _identity(ctx: CalculationContext, pos: np.ndarray) -> dict[str, list]:
+    per_issue = ctx.per_issue
+    summaries = ctx.memo("summaries", lambda: _summaries(ctx))
+    return {
+        "key": per_issue["key"].to_numpy(dtype=object)[pos].tolist(),
+        "summary": summaries[pos].tolist(),
+        "type": per_issue["issue_type"].to_numpy(dtype=object)[pos].tolist(),
+        "status": per_issue["status"].astype("str").to_numpy(dtype=object)[pos].tolist(),
+    }
+
+
+def _summaries(ctx: CalculationContext) -> np.ndarray:
+    column = ctx.per_issue.get("summary")
+    if column is None:
+        return np.full(len(ctx.per_issue), "", dtype=object)
+    return column.fillna("").to_numpy(dtype=object)
+
+
+def _rows(columns: dict[str, list]) -> list[Item]:
+    names = list(columns)
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+
+
+def _deployments(ctx: CalculationContext, win: Window, *, with_failed: bool) -> list[Item]:
+    table = deployments(ctx)
+    at = table["at"].to_numpy(np.int64)
+    inside = win.contains(at)
+    chosen = table[inside]
+    if "pos" in chosen:
+        columns = _identity(ctx, chosen["pos"].to_numpy())
+    else:  # versions: a deployment is a released version, not an issue
+        names = chosen["name"].astype("str").tolist()
+        columns = {"key": names, "summary": names, "type": ["Version"] * len(names),
+                   "status": ["Released"] * len(names)}
+    columns["time"] = _iso(at[inside])
+    if with_failed:
+        columns["failed"] = [bool(f) for f in chosen["failed"]]
+    return _rows(columns)
+
+
+def _spans(ctx: CalculationContext, win: Window, table: pd.DataFrame) -> list[Item]:
+    end = table["end"].to_numpy(np.int64)
+    inside = win.contains(end)
+    start = table["start"].to_numpy(np.int64)[inside]
+    columns = _identity(ctx, table["pos"].to_numpy()[inside])
+    columns["hours"] = ((end[inside] - start) / NS_PER_HOUR).tolist()
+    columns["start"], columns["end"] = _iso(start), _iso(end[inside])
+    return _rows(columns)
+
+
+def _velocity(ctx: CalculationContext, win: Window) -> list[Item]:
+    pos = np.flatnonzero(ctx.completed_in(win))
+    columns = _identity(ctx, pos)
+    columns["flow_type"] = ctx.per_issue["flow_type"].to_numpy(dtype=object)[pos].tolist()
+    columns["completed_at"] = _iso(ctx.completed_ns[pos])
+    return _rows(columns)
+
+
+def _measured(ctx: CalculationContext, win: Window, *, active: bool) -> list[Item]:
+    pos = np.flatnonzero(measured_items(ctx, win))
+    columns = _identity(ctx, pos)
+    if active:
+        seconds = ctx.per_issue["active_seconds"].to_numpy()[pos]
+        columns["active_days"] = (seconds / 86_400).tolist()
+    columns["days"] = ((ctx.completed_ns[pos] - ctx.started_ns[pos]) / NS_PER_DAY).tolist()
+    columns["started_at"] = _iso(ctx.started_ns[pos])
+    columns["completed_at"] = _iso(ctx.completed_ns[pos])
+    return _rows(columns)
+
+
+def _load(ctx: CalculationContext, win: Window) -> list[Item]:
+    pos = np.flatnonzero(ctx.wip_at(win.end))
+    columns = _identity(ctx, pos)
+    codes = ctx.status_at(win.end)[pos]
+    columns["status"] = [str(ctx.timeline.labels[c]) for c in codes]
+    started = ctx.started_ns[pos]
+    known = started != NAT
+    ages = np.where(known, (win.end_ns - started) / NS_PER_DAY, np.nan)
+    columns["age_days"] = [float(a) if k else None for a, k in zip(ages, known, strict=True)]
+    columns["started_at"] = _iso(started)
+    return _rows(columns)
+
+
+_ORDER = {"deployment_frequency": "time", "change_failure_rate": "time",
+          "lead_time_for_changes": "end", "time_to_restore": "end", "velocity": "completed_at",
+          "time": "completed_at", "efficiency": "completed_at", "load": "started_at"}
+_BUILDERS: dict[str, Callable[[CalculationContext, Window], list[Item]]] = {
+    "deployment_frequency": lambda ctx, win: _deployments(ctx, win, with_failed=False),
+    "change_failure_rate": lambda ctx, win: _deployments(ctx, win, with_failed=True),
+    "lead_time_for_changes": lambda ctx, win: _spans(ctx, win, lead_times(ctx)),
+    "time_to_restore": lambda ctx, win: _spans(ctx, win, restores(ctx)),
+    "velocity": _velocity,
+    "time": lambda ctx, win: _measured(ctx, win, active=False),
+    "efficiency": lambda ctx, win: _measured(ctx, win, active=True),
+    "load": _load,
+}
