@@ -8,9 +8,10 @@ current settings (demo badge, default period, whether a first fetch is needed)
 and carries a fresh *page load id* (see :mod:`callbacks.fetch`).
 
 *Start-up prefetch*: a thread that fills an empty cache without waiting for a
-browser. ``start_up=False`` skips it; ``celery_app`` passes that inside a Celery
-worker, whose main process must not start threads before it forks its pool (the
-web processes fill the cache anyway).
+browser; in single-process mode the job server of the background fetches
+(:mod:`callbacks.job_process`) starts with it. ``start_up=False`` skips both;
+``celery_app`` passes that inside a Celery worker, whose main process must not
+start threads before it forks its pool (the web processes fill the cache anyway).
 
 Every web request first calls :meth:`Runtime.refresh_settings` (one ``stat``), so a
 settings file saved by another process is in use from the next request on.
@@ -31,6 +32,7 @@ from dash.development.base_component import Component
 
 from callbacks import fetch, pages, settings, shell
 from callbacks.background import background_manager
+from callbacks.job_process import CleanProcessDiskcacheManager
 from callbacks.runtime import Runtime
 from configuration.errors import DashboardError
 from configuration.paths import CACHE_DIR, PROJECT_ROOT
@@ -51,8 +53,9 @@ def create_app(settings_path: Path, *, cache_dir: Path = CACHE_DIR,
     """
     runtime = Runtime(settings_path, cache_dir, as_of_provider=as_of_provider)
     atexit.register(runtime.close)
+    manager = background_manager(cache_dir)
     app = dash.Dash(__name__, title=TITLE, assets_folder=str(ASSETS_DIR),
-                    background_callback_manager=background_manager(cache_dir),
+                    background_callback_manager=manager,
                     suppress_callback_exceptions=True, update_title=None)
     app.layout = lambda: page_layout(runtime)
     app.server.config["DASHBOARD_RUNTIME"] = runtime  # for tests and benchmarks
@@ -60,6 +63,8 @@ def create_app(settings_path: Path, *, cache_dir: Path = CACHE_DIR,
     for module in (shell, pages, fetch, settings):
         module.register(app, runtime)
     if start_up:
+        if isinstance(manager, CleanProcessDiskcacheManager):
+            manager.start_job_server()
         runtime.in_background(lambda: prefetch_and_warm(runtime), "start-up")
     return app
 

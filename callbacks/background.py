@@ -5,8 +5,10 @@ Terms:
 - *manager*: Dash's ``DiskcacheManager`` or ``CeleryManager``; it runs callbacks
   declared with ``background=True`` outside the web request and keeps their progress
   and results.
-- *single-process mode* (``REDIS_URL`` unset): ``DiskcacheManager`` on
-  ``<cache_dir>/background``; jobs run in child processes of the web server.
+- *single-process mode* (``REDIS_URL`` unset): a ``DiskcacheManager`` on
+  ``<cache_dir>/background`` whose jobs start in clean processes from a job server,
+  never as forks of the threaded web server
+  (:class:`callbacks.job_process.CleanProcessDiskcacheManager`, which says why).
 - *team mode* (``REDIS_URL`` set): ``CeleryManager`` on the one Celery app of this
   process, whose broker and result backend are both that Redis. Jobs run on Celery
   workers started with ``celery -A celery_app worker``; the worker imports
@@ -34,6 +36,7 @@ import diskcache
 from celery import Celery
 from dash import CeleryManager, DiskcacheManager
 
+from callbacks.job_process import CleanProcessDiskcacheManager
 from configuration.errors import ConfigError
 from data.scale.connection import redis_url
 
@@ -79,7 +82,7 @@ def celery_app(url: str) -> Celery:
 
 @lru_cache(maxsize=4)
 def _diskcache_manager(directory: str) -> DiskcacheManager:
-    return DiskcacheManager(diskcache.Cache(directory))
+    return CleanProcessDiskcacheManager(diskcache.Cache(directory))
 
 
 @lru_cache(maxsize=4)

@@ -159,6 +159,24 @@ class Runtime:
         self.settings_problem: str | None = None
         self.settings = self._initial_settings()
 
+    # ---- a background job's copy ------------------------------------------------
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What a background job's process gets (``callbacks.job_process``): settings
+        and paths. Not the locks and memos (the child makes its own, none held), nor the
+        demo simulator (it keeps serving in this process; the settings point at it)."""
+        state = dict(self.__dict__)
+        for unshared in ("_lock", "_data", "_pages", "simulator"):
+            del state[unshared]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.RLock()
+        self._data = _Memo(DATA_MEMO)
+        self._pages = _Memo(PAGE_MEMO)
+        self.simulator = None
+
     # ---- settings --------------------------------------------------------------
 
     def _initial_settings(self) -> Settings:

@@ -15,6 +15,10 @@ Terms used here:
   ``app.log.3`` included) not modified for ``retention_days`` are deleted.
 - *our handlers*: the handlers this module attached to the root logger. Setting up
   again replaces them, so Dash's reloader or a test calling twice adds no duplicates.
+- *active setup*: the arguments of the last :func:`setup_logging` of this process
+  (:class:`LoggingSetup`), or None. A background job's process is started clean, not
+  forked (``callbacks.job_process``), so it inherits no handler: it applies the
+  parent's active setup to open its own, on the same files.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -37,7 +42,9 @@ from configuration.redaction import clear_secrets, redact, register_secret
 
 __all__ = [
     "JsonFormatter",
+    "LoggingSetup",
     "RedactingFilter",
+    "active_setup",
     "cleanup_old_logs",
     "clear_secrets",
     "register_secret",
@@ -166,8 +173,32 @@ def _console_handler(level: int | str) -> logging.Handler:
     return handler
 
 
+@dataclass(frozen=True)
+class LoggingSetup:
+    """The arguments of one :func:`setup_logging` call (see *active setup*)."""
+
+    log_dir: Path
+    max_bytes: int
+    backups: int
+    console_level: int | str | None
+    file_level: int | str
+
+    def apply(self) -> None:
+        """Set up logging the same way in this process (old logs are not pruned again)."""
+        setup_logging(retention_days=float("inf"), **asdict(self))
+
+
+_ACTIVE: dict[str, LoggingSetup | None] = {"setup": None}  # a dict: no ``global``
+
+
+def active_setup() -> LoggingSetup | None:
+    """How this process's logging was last set up; None when it was not (or shut down)."""
+    return _ACTIVE["setup"]
+
+
 def shutdown_logging() -> None:
     """Detach and close the handlers :func:`setup_logging` attached (tests, shutdown)."""
+    _ACTIVE["setup"] = None
     root = logging.getLogger()
     for handler in [h for h in root.handlers if getattr(h, _OURS, False)]:
         root.removeHandler(handler)
@@ -195,6 +226,7 @@ def setup_logging(
     for secret in secrets:
         register_secret(secret)
     shutdown_logging()
+    _ACTIVE["setup"] = LoggingSetup(Path(log_dir), max_bytes, backups, console_level, file_level)
     root = logging.getLogger()
     handlers: list[logging.Handler] = []
     if console_level is not None:

@@ -54,6 +54,12 @@ def register_secret(value: str | None) -> None:
             _secrets.add(value)
 
 
+def registered_secrets() -> tuple[str, ...]:
+    """The registered secrets (handed to a background job's process, which redacts too)."""
+    with _secrets_lock:
+        return tuple(sorted(_secrets))
+
+
 def clear_secrets() -> None:
     """Forget every registered secret (for tests and when settings are replaced)."""
     with _secrets_lock:

@@ -14,12 +14,14 @@ from callbacks.background import (
     in_celery_worker,
     wants_start_up,
 )
+from callbacks.job_process import CleanProcessDiskcacheManager
 from configuration.errors import ConfigError
 
 
 def test_without_redis_url_jobs_run_on_diskcache_in_the_cache_dir(tmp_path: Path) -> None:
     manager = background_manager(tmp_path, env={})
     assert isinstance(manager, DiskcacheManager)
+    assert isinstance(manager, CleanProcessDiskcacheManager)  # never a fork of the server
     assert Path(manager.handle.directory) == tmp_path / "background"
     assert background_manager(tmp_path, env={"REDIS_URL": " "}) is manager  # blank = unset
 

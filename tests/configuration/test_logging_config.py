@@ -15,6 +15,8 @@ import pytest
 
 from configuration import logging_config
 from configuration.logging_config import (
+    LoggingSetup,
+    active_setup,
     cleanup_old_logs,
     clear_secrets,
     setup_logging,
@@ -159,6 +161,19 @@ def test_setting_up_twice_adds_no_duplicate_handlers(setup):
     log.error("once")
     assert [r["message"] for r in lines(log_dir / "app.log")] == ["once"]
     assert [r["message"] for r in lines(log_dir / "errors.log")] == ["once"]
+
+
+def test_the_active_setup_sets_up_another_process_on_the_same_files(setup):
+    log_dir = setup(max_bytes=4000, backups=2, console_level=None, file_level="WARNING")
+    active = active_setup()
+    assert active == LoggingSetup(log_dir, 4000, 2, None, "WARNING")
+    shutdown_logging()  # as a job's process starts: no handler of ours
+    assert active_setup() is None
+    active.apply()
+    assert active_setup() == active
+    log.info("below the file level")
+    log.warning("from the job")
+    assert [r["message"] for r in lines(log_dir / "app.log")] == ["from the job"]
 
 
 def test_files_rotate_at_max_bytes_keeping_the_configured_backups(setup):

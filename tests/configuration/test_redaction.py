@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from configuration.redaction import clear_secrets, redact, register_secret
+from configuration.redaction import clear_secrets, redact, register_secret, registered_secrets
 
 SECRET = "Zm9vYmFyLXRva2VuLTEyMzQ"
 
@@ -73,3 +73,12 @@ def test_very_short_secrets_are_not_registered():
 def test_clear_secrets_forgets_registered_values():
     clear_secrets()
     assert redact(f"x {SECRET}") == f"x {SECRET}"
+
+
+def test_registered_secrets_are_listed_for_a_background_job():
+    clear_secrets()
+    register_secret(SECRET)
+    register_secret("ab")  # too short: never registered
+    assert registered_secrets() == (SECRET,)
+    clear_secrets()
+    assert registered_secrets() == ()
