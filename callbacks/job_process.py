@@ -23,17 +23,21 @@ Terms:
   and the secrets to redact. The child opens its own log handlers from it.
 
 Everything else is Dash's: results, progress and cancellation still go through the
-diskcache directory, and Cancel kills the job's pid as before (the job server reaps
-it).
+diskcache directory, and Cancel kills the job's pid as before. One difference: the
+job server reaps a finished job at once (a forked job stayed a zombie of the web
+server until its next job), so the pid Dash checks or kills may vanish between two
+``psutil`` calls; a job that vanished counts as ended.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 from typing import Any
 
 import multiprocess
+import psutil
 from dash import DiskcacheManager
 
 from configuration.logging_config import LoggingSetup, active_setup, shutdown_logging
@@ -107,3 +111,13 @@ class CleanProcessDiskcacheManager(DiskcacheManager):
         )
         process.start()
         return process.pid
+
+    def terminate_job(self, job: Any) -> None:
+        with contextlib.suppress(psutil.NoSuchProcess):  # it ended meanwhile
+            super().terminate_job(job)
+
+    def job_running(self, job: Any) -> bool:
+        try:
+            return super().job_running(job)
+        except psutil.NoSuchProcess:  # ended (and reaped) between two checks
+            return False

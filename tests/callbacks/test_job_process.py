@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import dill
+import psutil
 import pytest
 
 from callbacks.app_factory import create_app
@@ -178,3 +179,13 @@ def test_a_runtime_reaches_a_job_as_settings_and_paths_only(tmp_path):
         assert runtime.simulator.url == copy.settings.jira.url
     finally:
         runtime.close()
+
+
+def test_a_job_that_ended_between_two_checks_counts_as_ended(tmp_path, monkeypatch):
+    manager = background_manager(tmp_path / "cache", env={})
+    pid = manager.call_job_fn("quick", manager.make_job_fn(str, False), [], {})
+    assert wait_for_result(manager, "quick", pid) == ""
+    # The job server reaped it; psutil's first check still saw it (the race Dash has).
+    monkeypatch.setattr(psutil, "pid_exists", lambda _pid: True)
+    manager.terminate_job(pid)  # no NoSuchProcess: Dash would answer the poll with a 500
+    assert manager.job_running(pid) is False
