@@ -36,7 +36,7 @@ from configuration.errors import JiraCancelled
 from data import service
 from ui import format as fmt
 from ui import ids
-from ui.shell import cancelled_alert, fetch_alert, interrupted_alert, progress_text
+from ui.shell import CONNECTING, cancelled_alert, fetch_alert, interrupted_alert, progress_text
 
 log = logging.getLogger(__name__)
 SHOW = {"display": "block"}
@@ -54,7 +54,7 @@ def run_fetch(runtime: Runtime, *, full: bool, set_progress, refresh: bool = Tru
         share = 100.0 * fetched / max(expected or 0, fetched, 1)
         set_progress((round(share, 1), 100, progress_text(fetched, expected)))
 
-    set_progress((0, 100, "Connecting to JIRA…"))
+    set_progress((0, 100, CONNECTING))
     try:
         runtime.refresh_settings()  # a Celery worker serves no page requests to do it
         synced = runtime.sync(full=full, refresh=refresh, progress=progress)
@@ -75,7 +75,10 @@ def register(app: dash.Dash, runtime: Runtime) -> None:
         background=True, interval=500,  # ms between progress polls
         progress=[Output(ids.FETCH_PROGRESS, "value"), Output(ids.FETCH_PROGRESS, "max"),
                   Output(ids.FETCH_PROGRESS_LABEL, "children")],
+        # The label and bar start from nothing, in the same step that shows them.
         running=[(Output(ids.FETCH_PROGRESS_WRAP, "style"), SHOW, HIDE),
+                 (Output(ids.FETCH_PROGRESS_LABEL, "children"), CONNECTING, ""),
+                 (Output(ids.FETCH_PROGRESS, "value"), 0, 0),
                  (Output(ids.CANCEL_BUTTON, "style"), {"display": "inline-block"}, HIDE),
                  (Output(ids.REFRESH_BUTTON, "disabled"), True, False),
                  (Output(ids.FULL_REFRESH_BUTTON, "disabled"), True, False),

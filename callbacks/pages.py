@@ -30,6 +30,12 @@ NO_DATA = ("No data yet: the first fetch from JIRA is running or has failed. Che
            "message above, or the connection in Settings.")
 
 
+def no_issues(window: Window) -> str:
+    return (f"There are no issues in this period ({window.label}): none of the query's "
+            f"issues was created before {fmt.short_date(window.as_of)} {window.as_of:%Y}. "
+            "Pick a later period.")
+
+
 def subtitle(window: Window, report: dict | None) -> str:
     issues = (report or {}).get("issues")
     counted = f" · {issues:,} issues considered" if issues is not None else ""
@@ -81,6 +87,10 @@ def render(runtime: Runtime, pathname: str | None, period: dict | None,
         if data is None:
             return empty_state(NO_DATA)
         build = ROUTES.get(path, render_dora)
+        if not data.report.get("issues") and build is not render_forecast:
+            # A range before the data: no page of empty charts blaming the settings.
+            return empty_state(no_issues(data.window), action_href=None,
+                               element_id=ids.NO_ISSUES)
         return runtime.memo_page((build.__name__, data.key), lambda: build(data))
     except Exception as exc:  # the page must say what failed instead of a 500
         if not isinstance(exc, DashboardError):

@@ -29,6 +29,7 @@ from data.jira.client import JiraClient
 from data.jira.retry import INTERACTIVE
 from ui import ids
 from ui.pages.settings import (
+    demo_style,
     email_row_style,
     field_options,
     status_options,
@@ -196,6 +197,18 @@ def save(runtime: Runtime, form: Mapping[str, Any],
     return [""] * len(keys), alert(note, "success"), needs_fetch
 
 
+SAVED_CLEARS = (Output(ids.DEMO_BADGE, "style"), Output(ids.SETTINGS_DEMO_INTRO, "style"),
+                Output(ids.SETTINGS_PROBLEM, "children"),
+                Output(ids.FETCH_ALERT, "children", allow_duplicate=True))
+
+
+def saved_and_fetched(result: Mapping[str, Any]) -> Component:
+    """The save message once the fetch the save started has ended."""
+    if result.get("ok"):
+        return alert(f"Saved. {result.get('summary') or 'Fetched.'}", "success")
+    return alert(f"Saved, but the fetch failed: {result.get('error', '')}", "warning")
+
+
 def _register_form_button(app: dash.Dash, runtime: Runtime, button: str, result: str,
                           action: Callable[[Runtime, Mapping[str, Any]], Component]) -> None:
     """A button that runs ``action`` on the form's current values into ``result``."""
@@ -245,7 +258,7 @@ def register(app: dash.Dash, runtime: Runtime) -> None:
                   Output(ids.SETTINGS_TOKEN_STATUS, "children"),
                   Output(ids.SAVED_SYNC, "data"),
                   Output(ids.DATA_VERSION, "data", allow_duplicate=True),
-                  Input(ids.SETTINGS_SAVE_BUTTON, "n_clicks"), *FORM_STATES,
+                  *SAVED_CLEARS, Input(ids.SETTINGS_SAVE_BUTTON, "n_clicks"), *FORM_STATES,
                   State(ids.DATA_VERSION, "data"), prevent_initial_call=True)
     def on_save(clicks, *values):
         if not clicks:
@@ -254,9 +267,28 @@ def register(app: dash.Dash, runtime: Runtime) -> None:
         keys = [o["id"]["key"] for o in dash.ctx.outputs_list[0]]
         feedback, summary, needs_fetch = save(runtime, _form(tuple(form_values)), keys)
         if needs_fetch is None:  # invalid: nothing saved, the typed token stays typed
-            return feedback, summary, dash.no_update, dash.no_update, dash.no_update, \
-                dash.no_update
+            return feedback, summary, *[dash.no_update] * (4 + len(SAVED_CLEARS))
         token_note = "Token saved." if runtime.token_saved else "No token saved yet."
+        # What the saved settings made stale goes now, without a reload: the demo badge
+        # and banner, the settings-file problem, the last fetch's failure.
+        cleared = [demo_style(runtime.demo), demo_style(runtime.demo), None, None]
         if needs_fetch:
-            return feedback, summary, "", token_note, {"saved": time.time()}, dash.no_update
-        return feedback, summary, "", token_note, dash.no_update, (version or 0) + 1
+            return feedback, summary, "", token_note, {"saved": time.time()}, dash.no_update, \
+                *cleared
+        return feedback, summary, "", token_note, dash.no_update, (version or 0) + 1, *cleared
+
+    @app.callback(Output(ids.SETTINGS_SAVE_RESULT, "children", allow_duplicate=True),
+                  Input(ids.FETCH_RESULT, "data"), Input(ids.CANCEL_BUTTON, "n_clicks"),
+                  State(ids.SAVED_SYNC, "data"), prevent_initial_call=True)
+    def fetched_after_save(result, cancels, saved):
+        # "Saved. Fetching…" is replaced by how the fetch the save started ended.
+        if not saved:
+            raise dash.exceptions.PreventUpdate
+        if dash.ctx.triggered_id == ids.CANCEL_BUTTON:
+            if not cancels:
+                raise dash.exceptions.PreventUpdate
+            return alert("Saved. The fetch was cancelled: Refresh fetches the issues the "
+                         "new settings need.", "secondary")
+        if not result:
+            raise dash.exceptions.PreventUpdate
+        return saved_and_fetched(result)

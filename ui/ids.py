@@ -37,8 +37,10 @@ PAGE_LOAD_ID = "app-page-load-id"  # Store: a uuid per page load, so each tab's 
 FETCH_RUNNING = "app-fetch-running"  # Store: True while this tab's fetch job runs
 FETCH_WATCH = "app-fetch-watch"  # Interval: team mode, checks a fetch that ended silently
 FETCH_WATCH_STATE = "app-fetch-watch-state"  # Store: {"started": iso} or {"cancelled": True}
-FETCH_ALERT = "header-fetch-alert"
+FETCH_ALERT = "header-fetch-alert"  # the last fetch's outcome; emptied when one starts
+SETTINGS_PROBLEM = "header-settings-problem"  # why the settings file was not used
 STALE_NOTE = "header-stale-note"
+NO_ISSUES = "app-no-issues"  # the page of a period before the first issue
 
 # --- DORA page -------------------------------------------------------------
 DORA_CARDS = "dora-cards"
@@ -84,6 +86,7 @@ SETTINGS_LOAD_RESULT = "settings-load-from-jira-result"
 SETTINGS_SAVE_BUTTON = "settings-save-button"
 SETTINGS_SAVE_RESULT = "settings-save-result"
 SETTINGS_TOKEN_STATUS = "settings-token-status"
+SETTINGS_DEMO_INTRO = "settings-demo-intro"  # "You are looking at demo data…"
 SETTINGS_EMAIL_ROW = "settings-email-row"  # hidden for a Personal Access Token
 SETTINGS_JIRA_META = "settings-jira-meta"  # Store: JIRA's fields / statuses / issue types
 

@@ -13,6 +13,7 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 from ui import ids
+from ui.pages.settings import demo_style
 
 PAGES = (("DORA", "/", ids.NAV_DORA), ("Flow", "/flow", ids.NAV_FLOW),
          ("Forecast", "/forecast", ids.NAV_FORECAST), ("Settings", "/settings",
@@ -31,7 +32,7 @@ def period_options(default_days: int) -> list[dict[str, str]]:
 
 
 def demo_badge(demo: bool) -> Component:
-    style = {} if demo else {"display": "none"}
+    style = demo_style(demo)
     # Colours in assets/app.css (dark on amber): Flatly's own pair lacks contrast.
     return dcc.Link(dbc.Badge("Demo data · connect your JIRA", color="warning",
                               pill=True, className="demo-badge"),
@@ -91,7 +92,8 @@ def toolbar(default_days: int, problem: str | None = None) -> Component:
             dbc.Progress(id=ids.FETCH_PROGRESS, value=0, max=100, striped=True, animated=True,
                          style={"height": "8px"}),
         ], id=ids.FETCH_PROGRESS_WRAP, style={"display": "none"}, className="mt-2"),
-        html.Div(settings_problem_alert(problem), id=ids.FETCH_ALERT),
+        html.Div(settings_problem_alert(problem), id=ids.SETTINGS_PROBLEM),
+        html.Div(id=ids.FETCH_ALERT),
         html.Div(id=ids.STALE_NOTE),
     ], fluid=True, className="app-toolbar")
 
@@ -125,6 +127,9 @@ def layout(*, default_days: int, demo: bool, problem: str | None = None,
                                   target_components={ids.PAGE_CONTENT: "children"}),
                       fluid=True, className="app-main"),
     ], className="app")
+
+
+CONNECTING = "Connecting to JIRA…"
 
 
 def progress_text(fetched: int, expected: int | None) -> str:

@@ -221,3 +221,15 @@ def test_test_connection_to_a_hung_jira_answers_after_one_timeout(tmp_path):
         assert "no answer within 0.3 s." in shown
         assert "retr" not in shown
         assert jira.connections == 1
+
+
+@pytest.mark.parametrize(("result", "words", "color"), [
+    ({"ok": True, "summary": "Fetched 2,400 issues (full sync)."},
+     "Saved. Fetched 2,400 issues (full sync).", "success"),
+    ({"ok": False, "error": "JIRA rejected the credentials."},
+     "Saved, but the fetch failed: JIRA rejected the credentials.", "warning"),
+])
+def test_the_save_message_ends_with_the_fetch_it_started(result, words, color):
+    message = cb.saved_and_fetched(result)
+    assert text_of(message) == words
+    assert message.color == color

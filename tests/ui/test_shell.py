@@ -39,8 +39,9 @@ def test_shell_has_the_controls_and_hides_the_badge_outside_demo():
 
 def test_a_settings_problem_is_shown_with_a_link_to_settings():
     shell = layout(default_days=90, demo=False, problem="period_days: must be at least 1")
-    alert = find(shell, ids.FETCH_ALERT)
+    # Not in the fetch alert: the next fetch empties that when it starts.
+    alert = find(shell, ids.SETTINGS_PROBLEM)
     assert "The settings file could not be used. period_days: must be at least 1" in \
         " ".join(text_of(alert).split())
     assert layout(default_days=90, demo=False).children  # no problem: no alert
-    assert find(layout(default_days=90, demo=False), ids.FETCH_ALERT).children is None
+    assert find(layout(default_days=90, demo=False), ids.SETTINGS_PROBLEM).children is None

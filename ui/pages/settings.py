@@ -44,6 +44,11 @@ def _row(label: str, key: str, control, help_text: str = "", **div):
     return html.Div(children, className="mb-3 settings-row", **div)
 
 
+def demo_style(demo: bool) -> dict[str, str]:
+    """The demo badge and banner show only while the demo simulator is in use."""
+    return {} if demo else {"display": "none"}
+
+
 def email_row_style(auth: str | None) -> dict[str, str]:
     """A Personal Access Token (Data Center) signs in without an e-mail: hide the field."""
     return {"display": "none"} if auth == "bearer" else {}
@@ -240,9 +245,10 @@ def dora_card(raw: Raw, meta: Raw) -> Component:
 def layout(raw: Mapping[str, Any], *, token_saved: bool, meta: Mapping[str, Any],
            demo: bool, meta_note: str = "") -> Component:
     """The whole Settings page for the settings ``raw`` (a dict without the token)."""
-    intro = (dbc.Alert(["You are looking at demo data from a simulated JIRA. Enter your JIRA's "
-                        "URL, credentials and query below, then Save to connect."],
-                       color="info", className="mb-3") if demo else None)
+    intro = dbc.Alert(["You are looking at demo data from a simulated JIRA. Enter your JIRA's "
+                       "URL, credentials and query below, then Save to connect."],
+                      color="info", className="mb-3", id=ids.SETTINGS_DEMO_INTRO,
+                      style=demo_style(demo))
     return html.Div([
         html.Div([html.H2("Settings", className="page-title"),
                   html.Div("Changes apply when you save; they are validated first.",
