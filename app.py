@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
-from configuration.access import decide_access
+from configuration.access import decide_access, is_loopback
 from configuration.errors import ConfigError, DashboardError
 from configuration.filters import parse_filter
 from configuration.logging_config import FILES_ONLY, setup_logging
@@ -190,16 +190,17 @@ def run_items(args: argparse.Namespace) -> int:
 def run_serve(args: argparse.Namespace) -> int:
     # Refuse an exposed address without access control before anything starts.
     policy = decide_access(args.host, os.environ, behind_auth_proxy=args.behind_auth_proxy)
+    if args.debug and not is_loopback(args.host):
+        # The debugger runs code typed into the browser: never on an exposed address.
+        raise ConfigError(f"--debug is refused on {args.host or 'all addresses'}: "
+                          "serve on 127.0.0.1 to debug.")
     settings_path = args.settings or DEFAULT_SETTINGS_PATH
     try:
         load_settings(settings_path)  # registers the token for redaction; reports problems
     except ConfigError as err:
         log.warning("The settings are invalid; fix them in the dashboard: %s", err)
-    access = importlib.import_module("callbacks.access")
-    background = importlib.import_module("callbacks.background")
     factory = importlib.import_module("callbacks.app_factory")
-    app = factory.create_app(settings_path, cache_dir=cache_dir())
-    access.protect(app, policy, manager=background.background_manager(cache_dir()))
+    app = factory.create_app(settings_path, cache_dir=cache_dir(), access=policy)
     app.run(host=args.host, port=args.port, debug=args.debug)
     return 0
 

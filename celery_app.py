@@ -23,9 +23,11 @@ Terms:
   ``DASHBOARD_START_UP=0`` or ``1`` overrides the guess (e.g. a worker started
   through another launcher); see ``callbacks.background.wants_start_up``.
 
-The access policy applied here is the login part only (``DASH_USERS``); refusing an
-exposed bind address happens where the address is known: ``app.py serve`` and
-``gunicorn.conf.py``.
+The access policy comes from the environment (``DASH_USERS``, ``TRUST_PROXY_AUTH``,
+...; see configuration/access.py) and is applied by ``create_app``. Refusing an
+exposed bind address at start happens where the address is known (``app.py serve``
+and ``gunicorn.conf.py``); without either, the app itself refuses every request that
+arrives on a non-loopback socket (callbacks/http_guard.py).
 """
 
 from __future__ import annotations
@@ -35,11 +37,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from callbacks.access import protect
 from callbacks.app_factory import create_app
-from callbacks.background import background_manager, wants_start_up
 from callbacks.background import celery_app as _celery_app
-from configuration.access import decide_access
+from callbacks.background import wants_start_up
+from configuration.access import access_from_env
 from configuration.errors import ConfigError
 from configuration.paths import DEFAULT_SETTINGS_PATH, cache_dir
 from data.scale.connection import redis_url
@@ -65,10 +66,8 @@ def build_dash_app(env: Mapping[str, str] | None = None,
             f"Team mode (REDIS_URL set) needs a settings file; {path} does not exist.",
             key=SETTINGS_VARIABLE,
         )
-    app = create_app(path, cache_dir=cache_dir(env), start_up=wants_start_up(env, argv))
-    manager = background_manager(cache_dir(env), env)  # the app's own (cached) manager
-    # No hosts: the bind address was checked by whoever opened the socket.
-    return protect(app, decide_access((), env), env, manager=manager)
+    return create_app(path, cache_dir=cache_dir(env), start_up=wants_start_up(env, argv),
+                      access=access_from_env(env))
 
 
 dash_app = build_dash_app()

@@ -31,9 +31,11 @@ from dash import dcc
 from dash.development.base_component import Component
 
 from callbacks import fetch, pages, settings, shell
+from callbacks.access import protect
 from callbacks.background import background_manager
 from callbacks.job_process import CleanProcessDiskcacheManager
 from callbacks.runtime import Runtime
+from configuration.access import AccessPolicy
 from configuration.errors import DashboardError
 from configuration.paths import CACHE_DIR, PROJECT_ROOT
 from ui import ids
@@ -46,10 +48,13 @@ TITLE = "Delivery Metrics"
 
 def create_app(settings_path: Path, *, cache_dir: Path = CACHE_DIR,
                as_of_provider: Callable[[], datetime] | None = None,
-               start_up: bool = True) -> dash.Dash:
+               start_up: bool = True, access: AccessPolicy | None = None) -> dash.Dash:
     """The dashboard for ``settings_path`` (demo mode when the file does not exist).
 
     ``start_up`` False: no start-up prefetch thread (Celery workers; see above).
+    ``access``: the access policy (default: from the environment, see
+    :func:`configuration.access.access_from_env`); applied here, where the WSGI app
+    is built, so that no way of serving the app skips it.
     """
     runtime = Runtime(settings_path, cache_dir, as_of_provider=as_of_provider)
     atexit.register(runtime.close)
@@ -59,6 +64,7 @@ def create_app(settings_path: Path, *, cache_dir: Path = CACHE_DIR,
                     suppress_callback_exceptions=True, update_title=None)
     app.layout = lambda: page_layout(runtime)
     app.server.config["DASHBOARD_RUNTIME"] = runtime  # for tests and benchmarks
+    protect(app, access)  # first: nobody unchecked reaches anything below
     app.server.before_request(lambda: _refresh(runtime))
     for module in (shell, pages, fetch, settings):
         module.register(app, runtime)

@@ -13,6 +13,7 @@ import dash
 from dash import Input, Output, State, dcc
 from dash.development.base_component import Component
 
+from callbacks import access
 from callbacks.runtime import PRESET_DAYS, PageData, Runtime, Window, error_message
 from configuration.errors import DashboardError
 from data import exports
@@ -21,6 +22,7 @@ from ui import ids
 from ui.components import empty_state, error_state
 from ui.pages import dora, flow, forecast
 from ui.pages import settings as settings_page
+from ui.pages.settings_read_only import read_only
 from ui.tiers import benchmark_rows
 
 log = logging.getLogger(__name__)
@@ -64,8 +66,11 @@ def render_forecast(data: PageData) -> Component:
 
 
 def render_settings(runtime: Runtime, meta: dict | None) -> Component:
-    return settings_page.layout(runtime.public_settings(), token_saved=runtime.token_saved,
+    page = settings_page.layout(runtime.public_settings(), token_saved=runtime.token_saved,
                                 meta=meta or {}, demo=runtime.demo)
+    if access.current_role() == "viewer":
+        return read_only(page, access.current_user())
+    return page
 
 
 ROUTES = {"/": render_dora, "/dora": render_dora, "/flow": render_flow,

@@ -26,8 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "cli-secret-token-24680"
 
 
-def run_cli(*args: str, tmp_path: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "JIRA_API_TOKEN"}
+def run_cli(*args: str, tmp_path: Path, timeout: float = 60,
+            extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "JIRA_API_TOKEN"} | (extra_env or {})
     env["DASHBOARD_LOG_DIR"] = str(tmp_path / "logs")
     env["DASHBOARD_CACHE_DIR"] = str(tmp_path / "cache")
     return subprocess.run([sys.executable, str(ROOT / "app.py"), *args], cwd=tmp_path, env=env,
@@ -294,6 +295,15 @@ def test_serve_refuses_an_exposed_address_without_access_control(tmp_path):
                      str(tmp_path / "settings.json"), tmp_path=tmp_path)
     line = assert_one_line_error(result)
     assert "DASH_USERS" in line
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.1"])
+def test_serve_refuses_debug_on_an_exposed_address_even_with_a_login(tmp_path, host):
+    result = run_cli("--host", host, "--port", str(free_port()), "--debug", "--settings",
+                     str(tmp_path / "settings.json"), tmp_path=tmp_path,
+                     extra_env={"DASH_USERS": "alice:s3cret"})
+    line = assert_one_line_error(result)
+    assert line == f"error: --debug is refused on {host}: serve on 127.0.0.1 to debug.\n"
 
 
 def test_app_exposes_the_dashboard_server_for_wsgi_servers(tmp_path):

@@ -88,6 +88,7 @@ SETTINGS_SAVE_RESULT = "settings-save-result"
 SETTINGS_TOKEN_STATUS = "settings-token-status"
 SETTINGS_DEMO_INTRO = "settings-demo-intro"  # "You are looking at demo data…"
 SETTINGS_EMAIL_ROW = "settings-email-row"  # hidden for a Personal Access Token
+SETTINGS_READ_ONLY_NOTE = "settings-read-only-note"  # why a viewer cannot change them
 SETTINGS_JIRA_META = "settings-jira-meta"  # Store: JIRA's fields / statuses / issue types
 
 # Dotted settings key -> input id. Order is the form's order.

@@ -25,3 +25,19 @@ def route_request(pathname: str, period_days: int = 90, *,
         "changedPropIds": [changed],
         "state": [{"id": ids.SETTINGS_JIRA_META, "property": "data", "value": None}],
     }
+
+
+def callback_request(dependency: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """The body dash-renderer sends to run ``dependency`` (an entry of
+    ``/_dash-dependencies``) with a single output; ``values`` by ``"id.property"``
+    (anything not given is None). The first input is the one that changed."""
+    def filled(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{"id": item["id"], "property": item["property"],
+                 "value": values.get(f"{item['id']}.{item['property']}")} for item in items]
+
+    output_id, _, output_property = dependency["output"].rpartition(".")
+    first = dependency["inputs"][0]
+    return {"output": dependency["output"],
+            "outputs": {"id": output_id, "property": output_property},
+            "inputs": filled(dependency["inputs"]), "state": filled(dependency["state"]),
+            "changedPropIds": [f"{first['id']}.{first['property']}"]}

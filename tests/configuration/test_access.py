@@ -7,6 +7,7 @@ import pytest
 from configuration.access import (
     AccessPolicy,
     AccessRefused,
+    access_from_env,
     bind_host,
     decide_access,
     is_loopback,
@@ -136,3 +137,80 @@ def test_policy_keeps_only_salted_digests_and_never_prints_them() -> None:
 )
 def test_bind_host(address: str, host: str) -> None:
     assert bind_host(address) == host
+
+
+@pytest.mark.parametrize(
+    ("users", "password_of", "admins"),
+    [
+        ("alice:pw:admin,bob:pw2", {"alice": "pw", "bob": "pw2"}, {"alice"}),
+        ("alice:pw:viewer", {"alice": "pw"}, set()),
+        ("alice:pw:x:admin", {"alice": "pw:x"}, {"alice"}),
+        ("carol:pw:admin:viewer", {"carol": "pw:admin"}, set()),
+        ("dave:admin", {"dave": "admin"}, set()),
+        ("erin:pw:other", {"erin": "pw:other"}, set()),
+    ],
+)
+def test_parse_users_reads_roles(users: str, password_of: dict, admins: set) -> None:
+    digests, marked = parse_users(users, b"salt")
+    assert marked == admins
+    policy = AccessPolicy("basic", digests, b"salt", admins=marked)
+    for name, password in password_of.items():
+        assert policy.verify(name, password), name
+
+
+@pytest.mark.parametrize(
+    ("env", "user", "groups", "role"),
+    [
+        ({}, None, (), "admin"),  # local mode: the one local user
+        ({"DASH_USERS": "alice:pw,bob:pw"}, "bob", (), "admin"),  # nobody marked: all
+        ({"DASH_USERS": "alice:pw:admin,bob:pw"}, "alice", (), "admin"),
+        ({"DASH_USERS": "alice:pw:admin,bob:pw"}, "bob", (), "viewer"),
+        ({"DASH_USERS": "alice:pw,bob:pw", "DASH_ADMINS": "alice"}, "bob", (), "viewer"),
+        ({"DASH_USERS": "alice:pw,bob:pw", "DASH_ADMINS": "bob alice"}, "bob", (), "admin"),
+        ({"TRUST_PROXY_AUTH": "1"}, None, (), "admin"),  # proxy, no admin configured
+        ({"TRUST_PROXY_AUTH": "1", "DASH_ADMINS": "alice",
+          "DASH_PROXY_USER_HEADER": "X-User"}, "alice", (), "admin"),
+        ({"TRUST_PROXY_AUTH": "1", "DASH_ADMINS": "alice",
+          "DASH_PROXY_USER_HEADER": "X-User"}, "bob", ("ops",), "viewer"),
+        ({"TRUST_PROXY_AUTH": "1", "DASH_ADMINS": "alice",
+          "DASH_PROXY_USER_HEADER": "X-User"}, None, (), "viewer"),
+        ({"TRUST_PROXY_AUTH": "1", "DASH_ADMIN_GROUPS": "ops,leads",
+          "DASH_PROXY_GROUPS_HEADER": "X-Groups"}, "bob", ("dev", "ops"), "admin"),
+        ({"TRUST_PROXY_AUTH": "1", "DASH_ADMIN_GROUPS": "ops",
+          "DASH_PROXY_GROUPS_HEADER": "X-Groups"}, "bob", ("dev",), "viewer"),
+    ],
+)
+def test_role_of(env: dict[str, str], user, groups, role: str) -> None:
+    assert access_from_env(env).role_of(user, groups) == role
+
+
+def test_proxy_headers_are_trusted_only_in_proxy_mode() -> None:
+    headers = {"DASH_PROXY_USER_HEADER": "X-User", "DASH_PROXY_GROUPS_HEADER": "X-Groups"}
+    assert access_from_env({**headers, "TRUST_PROXY_AUTH": "1"}).user_header == "X-User"
+    for env in (headers, {**headers, "DASH_USERS": "alice:pw"}):
+        policy = access_from_env(env)
+        assert (policy.user_header, policy.groups_header) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("env", "problem"),
+    [
+        ({"DASH_USERS": "alice:pw", "DASH_ADMINS": "alcie"},
+         "DASH_ADMINS: 'alcie' is not a user of DASH_USERS"),
+        ({"TRUST_PROXY_AUTH": "1", "DASH_ADMINS": "alice"},
+         "DASH_ADMINS: needs DASH_PROXY_USER_HEADER"),
+        ({"TRUST_PROXY_AUTH": "1", "DASH_ADMIN_GROUPS": "ops"},
+         "DASH_ADMIN_GROUPS: needs DASH_PROXY_GROUPS_HEADER"),
+        ({"TRUST_PROXY_AUTH": "1", "DASH_PROXY_USER_HEADER": "X User: alice"},
+         "DASH_PROXY_USER_HEADER: must be an HTTP header name"),
+    ],
+)
+def test_role_settings_that_could_never_work_are_config_errors(env, problem: str) -> None:
+    with pytest.raises(ConfigError, match=problem):
+        access_from_env(env)
+
+
+@pytest.mark.parametrize(("host", "loopback"), [("::ffff:127.0.0.1", True),
+                                                ("::ffff:10.0.0.1", False)])
+def test_is_loopback_sees_through_ipv4_mapped_addresses(host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback
