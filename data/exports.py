@@ -215,7 +215,9 @@ def to_csv(table: pd.DataFrame) -> str:
 
 
 def previous_period(ctx: CalculationContext) -> dict[str, Any]:
-    """Headline numbers of the period before the window, in the report's section-6 shape.
+    """Headline numbers of the period before the window, in the report's section-6 shape,
+    with its ``start``, the ``data_start`` (first issue created) and whether the data
+    ``covered`` the whole period.
 
     The previous period is ``[as_of - 2 * period_days, as_of - period_days)``, measured
     on the same context the way the engine measures its weekly buckets (each metric's
@@ -224,7 +226,13 @@ def previous_period(ctx: CalculationContext) -> dict[str, Any]:
     """
     length = ctx.window.end - ctx.window.start
     window = Window(ctx.window.start - length, ctx.window.start)
+    first = _utc(ctx.created_ns).min() if len(ctx.created_ns) else None
     return {
+        # Covered: the data's first issue was created by the period's start. Before
+        # that, the period holds only part of the work and any change would mislead.
+        "start": window.start.isoformat(),
+        "data_start": None if first is None else first.isoformat(),
+        "covered": first is not None and first <= window.start,
         "dora": {
             "deployment_frequency": deployment_frequency(ctx, window).to_json(),
             "lead_time_for_changes": lead_time(ctx, window).to_json(),

@@ -38,6 +38,7 @@ class CardData:
     detail: str = ""  # e.g. "42 deployments"
     compare: bool = True  # False: no "vs previous period" line (e.g. a distribution)
     points: bool = False  # the change is in percentage points (the value is a percentage)
+    no_compare: str = ""  # why there is no change to show, when there is a reason to say
 
 
 def tier_badge(card_key: str, tier: str | None, benchmarks: Sequence[tuple[str, str]]) -> Component:
@@ -59,6 +60,8 @@ def tier_badge(card_key: str, tier: str | None, benchmarks: Sequence[tuple[str, 
 
 def _delta(card: CardData):
     text = fmt.change_text(card.delta_percent, points=card.points)
+    if card.delta_percent is None and card.no_compare:
+        text = card.no_compare
     tone = "text-muted"
     if card.delta_percent and "no change" not in text and card.higher_is_better is not None:
         better = (card.delta_percent > 0) == card.higher_is_better

@@ -11,6 +11,7 @@ data, so the page shows an honest empty state instead of failing.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
@@ -26,6 +27,23 @@ def section(report: Report | None, *path: str) -> Mapping[str, Any]:
     for key in path:
         node = node.get(key) if isinstance(node, Mapping) else None
     return node if isinstance(node, Mapping) else {}
+
+
+def comparison(previous: Report | None) -> tuple[Report | None, str]:
+    """The previous period's numbers when the data covers that period, else None and
+    the sentence the cards show instead of a change (issue 10, item 6)."""
+    if not previous or previous.get("covered", True):
+        return previous, ""
+    start = _day(previous.get("start"))
+    data_start = _day(previous.get("data_start"))
+    if data_start is None:
+        return None, "no comparison: no data before this period"
+    return None, (f"no comparison: the data starts {data_start}, after the previous "
+                  f"period's start ({start})")
+
+
+def _day(iso: str | None) -> str | None:
+    return None if not iso else f"{datetime.fromisoformat(iso):%-d %b %Y}"
 
 
 def _series(report: Report | None) -> Mapping[str, Any]:

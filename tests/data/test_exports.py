@@ -115,6 +115,21 @@ def test_previous_period_uses_the_metric_definitions_on_the_earlier_window():
     assert previous["dora"]["time_to_restore"]["incidents"] == 0  # restored on Jan 6
 
 
+@pytest.mark.parametrize(("period_days", "covered"),
+                         [(1, True), (4, True), (5, False), (30, False)])
+def test_previous_period_says_whether_the_data_reaches_back_to_its_start(period_days,
+                                                                         covered):
+    frames = normalize_issues(RAW, SETTINGS.mapped_field_ids())
+    first = frames.issues["created"].min()
+    ctx = CalculationContext.build(frames, SETTINGS, as_of=AS_OF, period_days=period_days)
+    previous = exports.previous_period(ctx)
+    start = pd.Timestamp(AS_OF) - pd.Timedelta(days=2 * period_days)
+    assert previous["start"] == start.isoformat()
+    assert previous["data_start"] == first.isoformat()
+    assert previous["covered"] is covered
+    assert (first <= start) is covered
+
+
 # ---- CSV formula injection (issue 11 item 4) ------------------------------------------
 
 @pytest.mark.parametrize(("cell", "written"), [

@@ -99,3 +99,19 @@ def test_a_custom_range_cannot_pick_a_day_after_the_last_sync(browser, demo_serv
     offered = [number for number, disabled in cells if disabled != "true"]
     assert max(offered) == day
     page.close()
+
+
+def test_no_comparison_with_a_previous_period_before_the_data(browser, demo_server):
+    """Issue 10, item 6: the demo's 200 days of history cannot cover 180 days before 180."""
+    page = open_page(browser).page
+    page.goto(demo_server.url + "/flow")
+    wait_for_graphs(page, [ids.FLOW_VELOCITY_CHART])
+    velocity = "#flow-velocity-card .metric-delta"
+    assert "vs previous period" in page.inner_text(velocity)  # 90 days: 180 are covered
+    page.select_option(f"#{ids.PERIOD_SELECT}", "180")
+    page.wait_for_function(
+        "sel => (document.querySelector(sel)?.innerText || '').startsWith('no comparison')",
+        arg=velocity)
+    assert "after the previous period's start" in page.inner_text(velocity)
+    assert "vs previous period" not in page.inner_text(f"#{ids.FLOW_CARDS}")
+    page.close()

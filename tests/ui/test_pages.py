@@ -45,6 +45,20 @@ def test_dora_cards_compare_with_the_previous_period():
     assert "▲ 100% vs previous period" in text_of(card)
 
 
+def test_cards_compare_only_with_a_previous_period_the_data_covers():
+    """Issue 10, item 6: "▲ 695%" against a period mostly before the data."""
+    previous = {**report(flow__velocity={"completed": 1, "per_week": 0.5, "by_type": {}}),
+                "covered": False, "start": "2025-12-08T00:00:00+00:00",
+                "data_start": "2026-05-04T00:00:00+00:00"}
+    why = "no comparison: the data starts 4 May 2026, after the previous period's start"
+    for page, card in ((dora_page(report(), previous), "dora-deployment-frequency-card"),
+                       (flow.layout(report(), previous, subtitle="x",
+                                    flow_types={"DEMO-1": "feature"}), "flow-velocity-card")):
+        text = text_of(find(page, card))
+        assert why in text
+        assert "vs previous period" not in text
+
+
 def test_tier_tooltip_shows_the_benchmark_table():
     text = text_of(find(dora_page(report()), ids.DORA_CARDS))
     assert "at least 7 deployments per week" in text

@@ -49,3 +49,15 @@ def test_aging_items_and_status_order():
     empty, no_order = rv.aging_frame(empty_report())
     assert empty.empty
     assert no_order == []
+
+
+def test_a_previous_period_before_the_data_gives_no_comparison_and_says_why():
+    covered = {"covered": True, "flow": {"velocity": {"per_week": 2.0}}}
+    assert rv.comparison(covered) == (covered, "")
+    assert rv.comparison(None) == (None, "")
+    partial = {"covered": False, "start": "2025-12-08T00:00:00+00:00",
+               "data_start": "2026-05-04T09:30:00+00:00"}
+    assert rv.comparison(partial) == (None, "no comparison: the data starts 4 May 2026, "
+                                            "after the previous period's start (8 Dec 2025)")
+    assert rv.comparison({**partial, "data_start": None})[1] == \
+        "no comparison: no data before this period"

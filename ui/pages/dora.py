@@ -120,9 +120,10 @@ def _trend(report, trend: Trend):
 
 def card_row(report: Report, previous: Report | None, benchmarks: Benchmarks) -> Component:
     """The four cards, each with its weekly trend."""
+    previous, no_compare = rv.comparison(previous)
     cols = []
     for card, trend in zip(_cards(report, previous, benchmarks), TRENDS, strict=True):
-        noted = replace(card, note=how(trend.note))
+        noted = replace(card, note=how(trend.note), no_compare=no_compare)
         cols.append(dbc.Col(metric_card(noted, _trend(report, trend)), lg=3, md=6,
                             className="mb-3"))
     return dbc.Row(cols, id=ids.DORA_CARDS)

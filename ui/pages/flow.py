@@ -9,6 +9,7 @@ deployment record; its *flow type* comes from the Settings mapping.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 import dash_bootstrap_components as dbc
 from dash import html
@@ -83,8 +84,9 @@ def _top_statuses(by_status: Mapping[str, int]) -> str:
 
 
 def card_row(report: Report, previous: Report | None) -> Component:
-    cols = [dbc.Col(metric_card(card), className="mb-3 flow-card-col")
-            for card in _cards(report, previous)]
+    previous, no_compare = rv.comparison(previous)
+    cols = [dbc.Col(metric_card(replace(card, no_compare=no_compare)),
+                    className="mb-3 flow-card-col") for card in _cards(report, previous)]
     return dbc.Row(cols, id=ids.FLOW_CARDS, className="row-cols-lg-5 row-cols-md-3 row-cols-1")
 
 
