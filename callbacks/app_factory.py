@@ -34,7 +34,7 @@ from callbacks import fetch, pages, settings, shell
 from callbacks.access import protect
 from callbacks.background import background_manager
 from callbacks.job_process import CleanProcessDiskcacheManager
-from callbacks.runtime import Runtime
+from callbacks.runtime import Runtime, utc_now
 from configuration.access import AccessPolicy
 from configuration.errors import DashboardError
 from configuration.paths import CACHE_DIR, PROJECT_ROOT
@@ -48,15 +48,17 @@ TITLE = "Delivery Metrics"
 
 def create_app(settings_path: Path, *, cache_dir: Path = CACHE_DIR,
                as_of_provider: Callable[[], datetime] | None = None,
-               start_up: bool = True, access: AccessPolicy | None = None) -> dash.Dash:
+               clock: Callable[[], datetime] = utc_now, start_up: bool = True,
+               access: AccessPolicy | None = None) -> dash.Dash:
     """The dashboard for ``settings_path`` (demo mode when the file does not exist).
 
     ``start_up`` False: no start-up prefetch thread (Celery workers; see above).
+    ``clock``: "now" (see :class:`callbacks.runtime.Runtime`).
     ``access``: the access policy (default: from the environment, see
     :func:`configuration.access.access_from_env`); applied here, where the WSGI app
     is built, so that no way of serving the app skips it.
     """
-    runtime = Runtime(settings_path, cache_dir, as_of_provider=as_of_provider)
+    runtime = Runtime(settings_path, cache_dir, as_of_provider=as_of_provider, clock=clock)
     atexit.register(runtime.close)
     manager = background_manager(cache_dir)
     app = dash.Dash(__name__, title=TITLE, assets_folder=str(ASSETS_DIR),

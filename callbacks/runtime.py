@@ -12,6 +12,8 @@ Terms:
   browser tab shares the computed results. A custom range covers whole UTC days,
   the end day included, and ends at the last sync at the latest. An injected
   ``as_of_provider`` overrides both (tests).
+- *clock*: "now" for the runtime (before any sync, and the header's "synced 5 min
+  ago"); injected so tests fix it.
 - *page data*: the report of a window, the headline numbers of the period before
   it, and the items behind the numbers; memoized per data version, settings,
   ``as_of`` and length, as are the rendered pages (:meth:`Runtime.memo_page`).
@@ -116,6 +118,11 @@ class _Memo:
             self._entries.clear()
 
 
+def utc_now() -> datetime:
+    """The current time in UTC: the runtime's clock unless a test injects one."""
+    return datetime.now(UTC)
+
+
 def _midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
@@ -143,10 +150,11 @@ class Runtime:
     """Settings, demo simulator, stored data and memoized page items of one app."""
 
     def __init__(self, settings_path: Path, cache_dir: Path, *,
-                 as_of_provider: Clock | None = None) -> None:
+                 as_of_provider: Clock | None = None, clock: Clock = utc_now) -> None:
         self.settings_path = Path(settings_path)
         self.cache_dir = self._base_cache_dir = Path(cache_dir)
         self._as_of_provider = as_of_provider
+        self.clock = clock
         self._lock = threading.RLock()
         self._data = _Memo(DATA_MEMO)
         self._pages = _Memo(PAGE_MEMO)
@@ -266,7 +274,7 @@ class Runtime:
         """Where preset periods end: the last sync (see the module docstring)."""
         if self._as_of_provider is not None:
             return self._as_of_provider().astimezone(UTC)
-        return self.last_sync() or datetime.now(UTC)
+        return self.last_sync() or self.clock()
 
     def window(self, period: dict | None) -> Window:
         return window_for(period, self.settings.period_days, self.as_of())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import dash
 from dash import Input, Output, State
@@ -59,6 +59,6 @@ def register(app: dash.Dash, runtime: Runtime) -> None:
                   State(ids.URL, "pathname"))
     def show_sync(_version, _result, _path):
         last_sync = runtime.last_sync()
-        label, note = status_for(last_sync, datetime.now(UTC), runtime.settings.cache.ttl_hours)
+        label, note = status_for(last_sync, runtime.clock(), runtime.settings.cache.ttl_hours)
         # The data ends at the last sync: the date picker offers no later day.
         return label, note, runtime.as_of().date().isoformat()

@@ -281,12 +281,14 @@ class timed:  # noqa: N801 - lower case: it reads as a function at call sites
 
     As a decorator, ``@timed("normalize")``; the count is then ``len(result)`` when the
     result has a length. Success is logged at INFO, failure (with the exception's type
-    and message) at ERROR; the exception propagates. ``duration`` holds the seconds.
+    and message) at ERROR; the exception propagates. ``duration`` holds the seconds,
+    measured on ``clock`` (injectable, so tests assert exact durations).
     """
 
-    def __init__(self, operation: str, logger: logging.Logger | None = None,
-                 **context: Any) -> None:
+    def __init__(self, operation: str, logger: logging.Logger | None = None, *,
+                 clock: Callable[[], float] = time.perf_counter, **context: Any) -> None:
         self.operation = operation
+        self._clock = clock
         self.logger = logger or logging.getLogger("timing")
         self.context = context
         self.count: int | None = None
@@ -301,12 +303,12 @@ class timed:  # noqa: N801 - lower case: it reads as a function at call sites
 
     def __enter__(self) -> timed:
         self.count, self.duration = None, None
-        self._started = time.perf_counter()
+        self._started = self._clock()
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: object) -> None:
-        self.duration = time.perf_counter() - self._started
+        self.duration = self._clock() - self._started
         extra = {"operation": self.operation, "duration_seconds": round(self.duration, 6),
                  "items": self.count, **self._safe_context()}
         volume = "" if self.count is None else f", {self.count} items"
@@ -326,7 +328,7 @@ class timed:  # noqa: N801 - lower case: it reads as a function at call sites
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             # A fresh instance per call: concurrent calls must not share a count.
-            timing = timed(self.operation, self.logger, **self.context)
+            timing = timed(self.operation, self.logger, clock=self._clock, **self.context)
             timing._stacklevel = 3  # the caller of the decorated function
             with timing:
                 result = func(*args, **kwargs)

@@ -56,6 +56,9 @@ Progress = Callable[[int, "int | None"], None]
 Lead = Callable[[Progress], T]  # the fetch itself, reporting its progress
 Follow = Callable[[], T]  # what a follower returns once the leader succeeded
 Cancel = Callable[[], bool]
+# ``beat_wait(stop, interval)``: wait for the next heartbeat; True once ``stop`` is set.
+# ``threading.Event.wait`` in production; tests inject one they can step.
+BeatWait = Callable[[threading.Event, float], bool]
 FlightState = Literal["idle", "running", "done", "failed", "abandoned"]
 _HASH_TTL_SECONDS = 7 * 24 * 3600  # long enough for anyone to read the last outcome
 ABANDONED_MESSAGE = (
@@ -112,8 +115,10 @@ class RedisSingleFlight:
         wait_timeout: float = 3600.0,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        beat_wait: BeatWait = threading.Event.wait,
     ) -> None:
         self._client = client
+        self._beat_wait = beat_wait
         self.lock_timeout = lock_timeout
         self._poll = poll_seconds
         self._wait_timeout = wait_timeout
@@ -153,7 +158,7 @@ class RedisSingleFlight:
             progress(fetched, expected)
 
         try:
-            with _heartbeat(lock, self.lock_timeout / 3):
+            with _heartbeat(lock, self.lock_timeout / 3, self._beat_wait):
                 self._publish(key, state="running", fetched=0, expected="", error="",
                               error_type="", leader=f"{socket.gethostname()}:{os.getpid()}")
                 value = lead(report)
@@ -228,13 +233,13 @@ def _status(key: str, raw: dict[str, str], lock_held: bool) -> FlightStatus:
 
 
 @contextlib.contextmanager
-def _heartbeat(lock: redis.lock.Lock, interval: float) -> Iterator[None]:
+def _heartbeat(lock: redis.lock.Lock, interval: float, beat_wait: BeatWait) -> Iterator[None]:
     """Extend ``lock`` every ``interval`` seconds while the body runs."""
     redis_ = redis_module()
     stop = threading.Event()
 
     def beat() -> None:
-        while not stop.wait(interval):
+        while not beat_wait(stop, interval):
             try:
                 lock.extend(lock.timeout, replace_ttl=True)
             except (redis_.exceptions.LockError, redis_.RedisError):

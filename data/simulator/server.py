@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Self
@@ -53,6 +54,8 @@ class JiraSimulator:
     - ``statuses``/``fields``/``issue_types``: catalogs (default: the demo's).
     - ``delay_seconds``: added before every answer (slow servers, timeouts).
     - ``host``/``port``: where to listen (port 0: a free port); ``clock``: "now".
+    - ``rate_clock``: the monotonic clock of the rate limit (a test's fake clock, shared
+      with the client's, paces both without waiting).
     """
 
     def __init__(
@@ -75,6 +78,7 @@ class JiraSimulator:
         host: str = "127.0.0.1",
         port: int = 0,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        rate_clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if flavor not in ("cloud", "datacenter"):
             raise ValueError("flavor must be 'cloud' or 'datacenter'")
@@ -94,7 +98,7 @@ class JiraSimulator:
         self.store = IssueStore(_demo_if_none(issues, clock), statuses=list(self._catalogs[0]),
                                 issue_types=list(self._catalogs[2]),
                                 zone=ZoneInfo(user_timezone), clock=clock)
-        self.gate = RateGate()
+        self.gate = RateGate(rate_clock)
         self.gate.configure(rate_limit)
         self.faults = FaultQueue()
         self.fail_next(fail_503)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -23,10 +24,27 @@ def route(client, pathname: str, period_days: int = 90) -> str:
     return answer.get_data(as_text=True)
 
 
+class SecondsAfterSync:
+    """A fake "now": 30 s after the runtime's last sync (the epoch before any)."""
+
+    def __init__(self) -> None:
+        self.runtime: Runtime | None = None
+
+    def __call__(self) -> datetime:
+        synced = self.runtime.last_sync() if self.runtime is not None else None
+        return (synced or datetime(1970, 1, 1, tzinfo=UTC)) + timedelta(seconds=30)
+
+
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
+def clock() -> SecondsAfterSync:
+    return SecondsAfterSync()
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory, clock):
     tmp = tmp_path_factory.mktemp("app")
-    dashboard = create_app(tmp / "settings.json", cache_dir=tmp / "cache")
+    dashboard = create_app(tmp / "settings.json", cache_dir=tmp / "cache", clock=clock)
+    clock.runtime = dashboard.server.config["DASHBOARD_RUNTIME"]
     for thread in threading.enumerate():  # the start-up fetch and warm-up
         if thread.name == "dashboard-start-up":
             thread.join(timeout=120)
@@ -45,6 +63,27 @@ def test_demo_start_fills_the_cache_and_every_page(app):
     assert ids.FLOW_CUMULATIVE_FLOW in route(client, "/flow")
     assert ids.FORECAST_ITEMS_INPUT in route(client, "/forecast")
     assert ids.SETTINGS_SAVE_BUTTON in route(client, "/settings")
+
+
+def test_the_sync_label_measures_the_age_on_the_runtimes_clock(app):
+    """Rule: "how long ago" is measured on the injected clock, not the machine's, so
+    the label is exact however long the start-up fetch took."""
+    body = {
+        "output": (f"..{ids.SYNC_LABEL}.children...{ids.STALE_NOTE}.children..."
+                   f"{ids.PERIOD_RANGE}.max_date_allowed.."),
+        "outputs": [{"id": ids.SYNC_LABEL, "property": "children"},
+                    {"id": ids.STALE_NOTE, "property": "children"},
+                    {"id": ids.PERIOD_RANGE, "property": "max_date_allowed"}],
+        "inputs": [{"id": ids.DATA_VERSION, "property": "data", "value": 1},
+                   {"id": ids.FETCH_RESULT, "property": "data", "value": None}],
+        "changedPropIds": [f"{ids.DATA_VERSION}.data"],
+        "state": [{"id": ids.URL, "property": "pathname", "value": "/"}],
+    }
+    answer = app.server.test_client().post("/_dash-update-component", data=json.dumps(body),
+                                           content_type="application/json")
+    assert answer.status_code == 200
+    label = answer.get_json()["response"][ids.SYNC_LABEL]["children"]
+    assert label.endswith("(less than a minute ago)")
 
 
 def test_the_demo_token_is_in_no_page_or_layout(app):

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from configuration.errors import CacheError
 from configuration.settings import JiraSettings
 from data.cache.store import MANIFEST, SCHEMA_VERSION, IssueStore, StoredIssues, forget_loaded
 from data.issues.frames import IssueFrames
@@ -148,10 +149,15 @@ def test_a_damaged_store_is_replaced_by_the_next_save(store: IssueStore) -> None
 
 
 def test_rewritten_file_is_reverified_not_served_from_memory(store: IssueStore) -> None:
+    """Rule: the memo key includes each file's mtime, so a file rewritten in place (same
+    inode, same size) is read and checked again. The new mtime is set explicitly: the
+    filesystem's timestamp granularity must not decide the outcome."""
     save(store, synthetic_frames(50, 3))
     assert store.load() is not None  # memoized by the save
-    time.sleep(0.01)  # a distinct mtime
-    _flip_byte(store.directory / "v1" / "field_values.parquet")
+    damaged = store.directory / "v1" / "field_values.parquet"
+    before = damaged.stat().st_mtime_ns
+    _flip_byte(damaged)
+    os.utime(damaged, ns=(before + 10**9, before + 10**9))
     assert store.load() is None
 
 
@@ -172,22 +178,24 @@ def test_a_stale_directory_from_a_killed_writer_does_not_break_the_next_save(
 
 
 def test_the_key_lock_excludes_other_threads(store: IssueStore) -> None:
-    inside, overlaps = [], []
+    """Rule: flock locks belong to the open file, so while one thread holds the key lock
+    another thread of the same process cannot take it; once released, it can."""
+    held, release = threading.Event(), threading.Event()
 
     def hold() -> None:
         with store.lock():
-            if inside:
-                overlaps.append(1)
-            inside.append(1)
-            time.sleep(0.05)
-            inside.pop()
+            held.set()
+            release.wait(timeout=30)
 
-    threads = [threading.Thread(target=hold) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert overlaps == []
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert held.wait(timeout=30)
+    with pytest.raises(CacheError, match="still running"), store.lock(timeout=0):
+        pass
+    release.set()
+    holder.join()
+    with store.lock(timeout=0):
+        pass
 
 
 def test_a_reader_sees_a_complete_version_while_a_writer_switches(store: IssueStore) -> None:

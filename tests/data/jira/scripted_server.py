@@ -3,8 +3,10 @@ the JIRA simulator has no reason to produce (a proxy's HTML page, a slow answer)
 
 Terms:
 
-- *reply*: ``Reply(status, body, headers, delay)``; ``body`` is bytes or a JSON-able
-  object. Replies are served in order; the last one repeats.
+- *reply*: ``Reply(status, body, headers, delay, hold)``; ``body`` is bytes or a
+  JSON-able object. ``hold``, an event, keeps the answer back until the test sets it
+  (a server that answers only after the client gave up, whatever the machine's load).
+  Replies are served in order; the last one repeats.
 - *hit*: ``(monotonic time, method, path)`` of every request received; ``headers``
   holds each request's headers, in the same order.
 - *silent listener*: :class:`SilentListener`, a socket that accepts connections and
@@ -34,6 +36,7 @@ class Reply:
     body: Any = b"{}"
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    hold: threading.Event | None = None
 
 
 class _LocalServer:
@@ -83,6 +86,8 @@ class ScriptedServer(_LocalServer):
                 self.rfile.read(length)
                 reply = server._next(self.command, self.path, dict(self.headers.items()))
                 time.sleep(reply.delay)
+                if reply.hold is not None:
+                    reply.hold.wait(timeout=60)
                 raw = reply.body if isinstance(reply.body, bytes) else json.dumps(
                     reply.body).encode()
                 self.send_response(reply.status)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 from email.utils import formatdate
 
 import pytest
@@ -15,7 +14,7 @@ from configuration.settings import RateLimit
 from data.jira.client import JiraClient
 from data.jira.token_bucket import TokenBucket
 from data.simulator.server import JiraSimulator
-from tests.data.jira.conftest import MakeClient, settings_for
+from tests.data.jira.conftest import EMAIL, TOKEN, MakeClient, settings_for
 from tests.data.jira.fakes import FakeClock
 from tests.data.jira.scripted_server import Reply, ScriptedServer
 
@@ -104,9 +103,16 @@ def test_proxy_html_502_is_retried(
 
 
 def test_timeout_is_retried(make_client: MakeClient, clock: FakeClock) -> None:
-    with ScriptedServer([Reply(200, {"slow": True}, delay=0.6), Reply(200, {"ok": 1})]) as srv:
-        client = make_client(srv.url, timeout_seconds=0.2)
-        assert client.myself() == {"ok": 1}
+    """Rule: a request that times out is retried after a back-off. The first answer is
+    held back until the test ends, so it times out however loaded the machine is."""
+    release = threading.Event()
+    replies = [Reply(200, {"slow": True}, hold=release), Reply(200, {"ok": 1})]
+    with ScriptedServer(replies) as srv:
+        client = make_client(srv.url, timeout_seconds=1.0)
+        try:
+            assert client.myself() == {"ok": 1}
+        finally:
+            release.set()
     _assert_backoff(clock.sleeps, 1)
 
 
@@ -125,47 +131,65 @@ def test_connection_refused_is_retried_then_unavailable(
     _assert_backoff(clock.sleeps, 5)
 
 
-def test_real_retry_after_wait_is_honoured(cloud_sim: JiraSimulator) -> None:
+def test_the_default_client_waits_on_the_bucket_it_was_given(cloud_sim: JiraSimulator) -> None:
+    """Rule: a Retry-After wait goes through the client's rate limiter (its clock and
+    its sleep), never a private sleep of the transport: a client built without a fake
+    clock of its own, on a fake-clocked bucket, waits exactly the server's hint."""
+    clock = FakeClock()
+    bucket = TokenBucket(1000, 1.0, clock=clock, sleep=clock.sleep)
     cloud_sim.fail_next(1, 429, retry_after=1)
-    with JiraClient(settings_for(cloud_sim.url)) as client:
-        started = time.monotonic()
+    with JiraClient(settings_for(cloud_sim.url), bucket=bucket, clock=clock) as client:
         client.myself()
-        elapsed = time.monotonic() - started
-    assert elapsed >= 1.0
-    assert elapsed < 2.0
+    assert clock.sleeps == [1.0]
     assert cloud_sim.stats.rate_limited == 1
 
 
 def test_retry_after_pauses_every_thread_sharing_the_bucket(cloud_sim: JiraSimulator) -> None:
-    """Thread A gets a 429 with Retry-After: 1; B, sharing A's bucket, asks right
-    after and must wait for the same pause although B itself was never told."""
-    bucket = TokenBucket(1000, 1.0)
+    """Rule: a pause is the bucket's, not the thread's. Thread A gets a 429 with
+    Retry-After: 1 and sleeps (held asleep until B is done); B, sharing A's bucket,
+    asks meanwhile and must wait for the same pause although it was never told."""
+    clock = FakeClock()
+    a_asleep, b_done = threading.Event(), threading.Event()
+    b_sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        if threading.current_thread().name == "A":
+            a_asleep.set()
+            b_done.wait(timeout=30)
+        else:
+            b_sleeps.append(seconds)
+        clock.sleep(seconds)
+
+    bucket = TokenBucket(1000, 1.0, clock=clock, sleep=sleep)
     cloud_sim.fail_next(1, 429, retry_after=1)
-    with JiraClient(settings_for(cloud_sim.url), bucket=bucket) as first, \
-            JiraClient(settings_for(cloud_sim.url), bucket=bucket) as second:
-        thread = threading.Thread(target=first.myself)
+    with JiraClient(settings_for(cloud_sim.url), bucket=bucket, clock=clock) as first, \
+            JiraClient(settings_for(cloud_sim.url), bucket=bucket, clock=clock) as second:
+        thread = threading.Thread(target=first.myself, name="A")
         thread.start()
-        while cloud_sim.stats.rate_limited == 0:
-            time.sleep(0.005)
-        time.sleep(0.05)  # let A record the pause
-        started = time.monotonic()
+        assert a_asleep.wait(timeout=30)
         second.server_info()
-        waited = time.monotonic() - started
+        b_done.set()
         thread.join()
-    assert waited >= 0.8
+    assert b_sleeps == [1.0]
     assert second.rate_limited == 0
+    assert first.rate_limited == 1
 
 
-def test_client_paced_like_the_server_gets_no_429(cloud_sim: JiraSimulator) -> None:
-    """Real time, small numbers: server and client both allow 5 requests a second."""
-    cloud_sim.set_rate_limit(5, 1.0)
-    with JiraClient(settings_for(cloud_sim.url, rate_limit=RateLimit(5, 1.0))) as client:
-        started = time.monotonic()
+def test_client_paced_like_the_server_gets_no_429(demo_issues: list) -> None:
+    """Rule: a client configured with the server's limit never earns a 429. Server and
+    client share one fake clock, both allowing 5 requests a second: 15 requests take
+    the burst, then one request per refill, and the server refuses none."""
+    clock = FakeClock()
+    with JiraSimulator(demo_issues, email=EMAIL, token=TOKEN, rate_limit=(5, 1.0),
+                       rate_clock=clock) as sim, \
+            JiraClient(settings_for(sim.url, rate_limit=RateLimit(5, 1.0)),
+                       clock=clock, sleep=clock.sleep) as client:
+        started = clock.now
         for _ in range(15):
             client.server_info()
-        elapsed = time.monotonic() - started
-    assert cloud_sim.stats.rate_limited == 0
-    assert elapsed >= 1.9  # 5 at once, then 10 more at 5 per second
+        assert sim.stats.rate_limited == 0
+    # with_headroom: a burst of 4, then 11 requests at 5 per second
+    assert clock.now - started == pytest.approx(11 / 5)
 
 
 def test_client_faster_than_the_server_recovers_through_retry_after(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 
@@ -119,30 +118,61 @@ def test_repr_names_the_bucket_and_its_size() -> None:
     assert repr(TokenBucket(2, 1.0)) == "TokenBucket(capacity=2, per_seconds=1.0)"
 
 
-def test_real_time_burst_stays_within_the_limit_across_threads() -> None:
-    """4 threads take 3 tokens each from a bucket of 4 per 0.4 s (10/s): the first 4
-    go at once, the other 8 take at least 0.8 s, and the lock is never held while
-    sleeping (otherwise the waits would add up far beyond that)."""
-    bucket = TokenBucket(4, 0.4)
-    stamps: list[float] = []
+def test_threads_reserve_first_come_first_served_without_losing_a_token() -> None:
+    """Rule: every reservation is made under the lock, so 4 threads taking 3 tokens each
+    from a bucket of 4 per 0.4 s (10/s) get exactly the schedule one thread would: 4 at
+    once, then one every 0.1 s. Time stands still (the fake sleep does not advance the
+    clock), so each wait is the reservation itself, whatever the machine's load."""
+    clock = FakeClock()
+    sleeps: list[float] = []
+    bucket = TokenBucket(4, 0.4, clock=clock, sleep=sleeps.append)
+    waits: list[float] = []
     lock = threading.Lock()
 
     def worker() -> None:
         for _ in range(3):
-            bucket.acquire()
+            waited = bucket.acquire()
             with lock:
-                stamps.append(time.monotonic())
+                waits.append(waited)
 
-    start = time.monotonic()
     threads = [threading.Thread(target=worker) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    offsets = sorted(s - start for s in stamps)
-    assert len(offsets) == 12
-    assert offsets[3] < 0.05  # the burst
-    assert offsets[-1] >= 0.8 - 0.01  # 8 more tokens at 10 per second
-    assert offsets[-1] < 1.5
-    for i, t in enumerate(offsets):  # never more than burst + refill in any 0.4 s
-        assert sum(1 for u in offsets[i:] if u < t + 0.4) <= 4 + 4 + 1
+    assert sorted(waits) == pytest.approx([0.0] * 4 + [0.1 * n for n in range(1, 9)])
+    assert sorted(sleeps) == pytest.approx([0.1 * n for n in range(1, 9)])
+
+
+def test_the_lock_is_not_held_while_sleeping() -> None:
+    """Rule: a thread waiting for its tokens holds no lock, so another thread can reserve
+    meanwhile. A sleeps (blocked until B is done); B must get its reservation, which
+    queues behind A's, while A is still asleep."""
+    clock = FakeClock()
+    a_asleep, b_done = threading.Event(), threading.Event()
+
+    def sleep(seconds: float) -> None:
+        if threading.current_thread().name == "A":
+            a_asleep.set()
+            b_done.wait(timeout=30)  # a held lock would keep B out until this times out
+        clock.sleep(seconds)
+
+    bucket = TokenBucket(1, 1.0, clock=clock, sleep=sleep)
+    waits: dict[str, float] = {}
+    b_finished_first: list[bool] = []
+
+    def take(name: str) -> None:
+        waits[name] = bucket.acquire()
+        if name == "B":
+            b_done.set()
+        else:
+            b_finished_first.append(b_done.is_set())
+
+    bucket.acquire()  # the one token: A must wait one second
+    a_thread = threading.Thread(target=take, args=("A",), name="A")
+    a_thread.start()
+    assert a_asleep.wait(timeout=30)
+    take("B")  # in the test's thread, while A sleeps
+    a_thread.join()
+    assert waits == pytest.approx({"A": 1.0, "B": 2.0})
+    assert b_finished_first == [True]

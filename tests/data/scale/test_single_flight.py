@@ -80,11 +80,18 @@ def _lead_then_follow(
 
     Returns the leading flight and what each thread returned or raised.
     """
-    first, second = _flights(url, poll_seconds=0.02), _flights(url, poll_seconds=0.02)
+    polling = threading.Event()
+
+    def poll_sleep(seconds: float) -> None:
+        polling.set()  # the follower has seen the leader running and waits for it
+        time.sleep(seconds)
+
+    first = _flights(url, poll_seconds=0.02)
+    second = _flights(url, poll_seconds=0.02, sleep=poll_sleep)
     lead_thread, lead_box = _in_thread(lambda: first.run(KEY, leader, lambda: "unused"))
     assert leader.reported.wait(timeout=10)
     follow_thread, follow_box = _in_thread(lambda: follow_run(second))
-    time.sleep(0.2)  # the follower is now polling the leader's progress
+    assert polling.wait(timeout=10)
     while_both_run(second)
     leader.release.set()
     lead_thread.join(timeout=10)
@@ -186,19 +193,49 @@ def test_a_follower_gives_up_after_its_wait_timeout(redis_url: str) -> None:
     lead_thread.join(timeout=10)
 
 
+class SteppedBeats:
+    """A heartbeat wait the test steps: each ``step()`` lets exactly one beat run and
+    returns once that beat has extended the lock."""
+
+    def __init__(self) -> None:
+        self._go = threading.Semaphore(0)
+        self._done = threading.Semaphore(0)
+        self._waits = 0
+
+    def __call__(self, stop: threading.Event, interval: float) -> bool:
+        self._waits += 1
+        if self._waits > 1:  # called again: the previous beat has finished
+            self._done.release()
+        while not self._go.acquire(timeout=0.05):
+            if stop.is_set():
+                return True
+        return stop.is_set()
+
+    def step(self) -> None:
+        self._go.release()
+        assert self._done.acquire(timeout=10)
+
+
 def test_heartbeat_keeps_the_lock_while_a_long_fetch_runs(redis_url: str) -> None:
-    flights = _flights(redis_url, lock_timeout=0.6)
-    observer = _flights(redis_url)
-    states = []
+    """Rule: while the leader fetches, each heartbeat resets the lock's time to live to
+    the full lock timeout, so a fetch longer than the timeout keeps its lock. The test
+    runs the lock down to 2 s itself (no waiting), then steps one beat."""
+    beats = SteppedBeats()
+    flights = _flights(redis_url, lock_timeout=30.0, beat_wait=beats)
+    observer = redis.Redis.from_url(redis_url, decode_responses=True)
+    lock_key = f"jdm:flight-lock:{KEY}"
+    seen = []
 
     def lead(progress) -> str:
-        for _ in range(4):  # 1.6 s, well past the 0.6 s lock timeout
-            time.sleep(0.4)
-            states.append(observer.status(KEY).state)
+        for _ in range(3):
+            observer.pexpire(lock_key, 2000)  # as if the timeout had nearly run out
+            beats.step()
+            seen.append((observer.pttl(lock_key) > 20_000, _flights(redis_url).status(KEY).state))
         return "done"
 
     assert flights.run(KEY, lead, lambda: "unused") == "done"
-    assert states == ["running"] * 4
+    assert seen == [(True, "running")] * 3
+    assert observer.exists(lock_key) == 0  # released at the end
 
 
 def test_local_single_flight_always_leads() -> None:
