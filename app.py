@@ -194,6 +194,10 @@ def run_serve(args: argparse.Namespace) -> int:
         # The debugger runs code typed into the browser: never on an exposed address.
         raise ConfigError(f"--debug is refused on {args.host or 'all addresses'}: "
                           "serve on 127.0.0.1 to debug.")
+    if policy.mode != "local":
+        # Others drive this dashboard: guard JIRA requests against SSRF, in this
+        # process and the background ones it starts (data/jira/address_guard.py).
+        os.environ["JIRA_ADDRESS_GUARD"] = "1"
     settings_path = args.settings or DEFAULT_SETTINGS_PATH
     try:
         load_settings(settings_path)  # registers the token for redaction; reports problems

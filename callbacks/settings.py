@@ -147,6 +147,8 @@ def jql_problem(runtime: Runtime, jira: JiraSettings) -> str | None:
         with_client(jira, lambda c: c.validate_jql(jira.jql))
     except JiraQueryError as exc:
         return str(exc)
+    except ConfigError:
+        raise  # e.g. an address a shared dashboard never contacts: not saved
     except DashboardError:
         return None
     return None

@@ -33,6 +33,7 @@ from configuration.errors import ConfigError, JiraNotFound
 from configuration.logging_config import timed
 from configuration.redaction import register_secret
 from configuration.settings import JiraSettings, RateLimit
+from data.jira.address_guard import new_session
 from data.jira.changelog import BULK_LIMIT, ChangelogCompleter, is_truncated
 from data.jira.paging import CLOUD_SEARCH, DC_SEARCH, Page, cloud_pages, datacenter_pages
 from data.jira.responses import display_url
@@ -125,7 +126,8 @@ class JiraClient(ClosesOnExit):
         auth, label = _auth_for(jira)
         register_secret(jira.token)  # so that no log line anywhere can show it
         self._owns_session = session is None
-        self._session = session or requests.Session()
+        # Guarded against SSRF when others can drive the dashboard (address_guard).
+        self._session = session or new_session()
         self.bucket = bucket or paced_bucket(jira.rate_limit, clock=clock, sleep=sleep)
         self._jira = jira
         self._api = API[jira.flavor]

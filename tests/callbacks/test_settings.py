@@ -233,3 +233,22 @@ def test_the_save_message_ends_with_the_fetch_it_started(result, words, color):
     message = cb.saved_and_fetched(result)
     assert text_of(message) == words
     assert message.color == color
+
+
+def test_a_shared_dashboard_refuses_to_save_a_metadata_url(saved, monkeypatch):
+    """Issue 11 item 6: the refusal reaches the form, nothing is saved."""
+    from data.jira import address_guard
+
+    runtime, path = saved
+    before = path.read_text()
+    monkeypatch.setenv("JIRA_ADDRESS_GUARD", "1")
+    monkeypatch.setattr(address_guard, "system_resolver", lambda host, port: [
+        (2, 1, 6, ("169.254.169.254", port))])
+    form = form_of(runtime, jira__url="http://metadata.example.test",
+                   jira__token="typed-4", jira__jql="project = X")
+    shown = text_of(cb.test_connection(runtime, form))
+    assert "link-local, cloud metadata" in shown
+    feedback, _, fetch = cb.save(runtime, form, KEYS)
+    assert fetch is None
+    assert "cloud metadata" in feedback[KEYS.index("jira.url")]
+    assert path.read_text() == before
