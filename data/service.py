@@ -21,6 +21,7 @@ else by a content hash of the frames (see :mod:`data.cache.results`).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -51,6 +52,7 @@ ClientFactory = Callable[..., Any]  # JiraClient(jira, *, bucket=...) or a test 
 
 _MEMORY_RESULTS = ResultsCache()
 _DISK_RESULTS: dict[Path, ResultsCache] = {}
+_DISK_RESULTS_LOCK = threading.Lock()  # gunicorn threads may ask for the same directory
 
 
 def issue_store(settings: Settings, cache_dir: Path = CACHE_DIR) -> IssueStore:
@@ -240,9 +242,8 @@ def summarize(synced: SyncResult) -> str:
 def disk_results(cache_dir: Path = CACHE_DIR) -> ResultsCache:
     """The results cache that also keeps reports in ``<cache_dir>/results``."""
     directory = Path(cache_dir) / "results"
-    if directory not in _DISK_RESULTS:
-        _DISK_RESULTS[directory] = ResultsCache(directory=directory)
-    return _DISK_RESULTS[directory]
+    with _DISK_RESULTS_LOCK:
+        return _DISK_RESULTS.setdefault(directory, ResultsCache(directory=directory))
 
 
 def require_query(jira: JiraSettings) -> None:

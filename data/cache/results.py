@@ -14,9 +14,9 @@ Terms:
   read or parsed is ignored and recomputed; the directory keeps the newest
   ``max_files`` reports.
 
-Hand-written rather than ``functools.lru_cache`` because the key is computed from
-unhashable inputs (DataFrames, settings with mappings) and the disk level needs
-the same key.
+The memory level is :class:`data.cache.memo.LruMemo` (not ``functools.lru_cache``:
+the key is computed from unhashable inputs, DataFrames and settings with mappings,
+and the disk level needs the same key).
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ import hashlib
 import json
 import logging
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
@@ -35,6 +34,7 @@ from typing import Any
 import pandas as pd
 
 from configuration.atomic_files import atomic_write
+from data.cache.memo import LruMemo
 from data.issues.frames import IssueFrames
 
 log = logging.getLogger(__name__)
@@ -49,42 +49,30 @@ class ResultsCache:
         self.max_entries = max_entries
         self.directory = Path(directory) if directory is not None else None
         self.max_files = max_files
-        self._memory: OrderedDict[str, str] = OrderedDict()
-        self._lock = threading.Lock()
+        self._memory: LruMemo[str] = LruMemo(max_entries)
+        self._count_lock = threading.Lock()  # gunicorn threads share one cache
         self.hits = 0
         self.misses = 0
 
     def get_or_compute(self, key: str, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         """The cached report for ``key``, computing and storing it on a miss."""
-        text = self._from_memory(key) or self._from_disk(key)
-        if text is not None:
-            self.hits += 1
-            self._remember(key, text)
-            return json.loads(text)
-        self.misses += 1
-        report = compute()
-        text = json.dumps(report)
-        self._remember(key, text)
-        self._to_disk(key, text)
+        text = self._memory.get(key) or self._from_disk(key)
+        self._count(hit=text is not None)
+        if text is None:
+            text = json.dumps(compute())
+            self._to_disk(key, text)
+        self._memory.put(key, text)
         return json.loads(text)
 
     def clear(self) -> None:
-        with self._lock:
-            self._memory.clear()
+        self._memory.clear()
 
-    def _from_memory(self, key: str) -> str | None:
-        with self._lock:
-            text = self._memory.get(key)
-            if text is not None:
-                self._memory.move_to_end(key)
-            return text
-
-    def _remember(self, key: str, text: str) -> None:
-        with self._lock:
-            self._memory[key] = text
-            self._memory.move_to_end(key)
-            while len(self._memory) > self.max_entries:
-                self._memory.popitem(last=False)
+    def _count(self, *, hit: bool) -> None:
+        with self._count_lock:
+            if hit:
+                self.hits += 1
+            else:
+                self.misses += 1
 
     def _from_disk(self, key: str) -> str | None:
         if self.directory is None:

@@ -34,8 +34,6 @@ import logging
 import os
 import re
 import shutil
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, fields
@@ -51,6 +49,7 @@ from configuration.atomic_files import atomic_write, fsync_dir, write_durable
 from configuration.settings import JiraSettings
 from data.cache.files import key_lock
 from data.cache.keys import config_hash, normalize_jql, public_url, store_key
+from data.cache.memo import LruMemo
 from data.issues.frames import (
     FIELD_VALUE_COLUMNS,
     ISSUE_COLUMNS,
@@ -330,9 +329,7 @@ class _LoadedMemo:
     """
 
     def __init__(self, size: int = 2) -> None:  # a 100k-issue store is ~150 MB in memory
-        self._size = size
-        self._entries: OrderedDict[tuple[Any, ...], StoredIssues] = OrderedDict()
-        self._lock = threading.Lock()
+        self._entries: LruMemo[StoredIssues] = LruMemo(size)
 
     def get_or_read(
         self,
@@ -341,30 +338,16 @@ class _LoadedMemo:
         read: Callable[[Path, bytes], StoredIssues],
     ) -> StoredIssues:
         memo_key = (str(directory), manifest, _file_stats(directory, manifest))
-        with self._lock:
-            if memo_key in self._entries:
-                self._entries.move_to_end(memo_key)
-                return self._entries[memo_key]
-        stored = read(directory, manifest)
-        self._remember(memo_key, stored)
-        return stored
+        return self._entries.get_or_make(memo_key, lambda: read(directory, manifest))
 
     def put(self, directory: Path, manifest: bytes, stored: StoredIssues) -> None:
         """Remember what a writer just wrote (same key a later read would compute)."""
         stats = _file_stats(directory, manifest)
         if stats:
-            self._remember((str(directory), manifest, stats), stored)
+            self._entries.put((str(directory), manifest, stats), stored)
 
     def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-    def _remember(self, memo_key: tuple[Any, ...], stored: StoredIssues) -> None:
-        with self._lock:
-            self._entries[memo_key] = stored
-            self._entries.move_to_end(memo_key)
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
+        self._entries.clear()
 
 
 def _file_stats(directory: Path, manifest: bytes) -> tuple[Any, ...]:

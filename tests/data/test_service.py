@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -17,6 +18,7 @@ from data.cache.results import ResultsCache
 from data.cache.sync import SyncResult
 from data.service import (
     compute_report_json,
+    disk_results,
     fetch_command,
     load_cached,
     load_frames,
@@ -193,3 +195,22 @@ def test_as_of_is_read_as_utc(settings: Settings, cache_dir: Path) -> None:
     aware = compute_report_json(synced, settings, as_of=AS_OF.astimezone(UTC), period_days=DAYS)
     assert naive == aware
     assert naive["as_of"] == "2026-03-01T00:00:00+00:00"
+
+
+def test_threads_asking_for_one_results_directory_share_one_cache(tmp_path: Path) -> None:
+    """Rule: the registry of disk results caches is written under a lock, so gunicorn
+    threads asking at the same moment all get the same cache (one memory level)."""
+    start = threading.Barrier(8)
+    got: list[ResultsCache] = []
+
+    def ask() -> None:
+        start.wait()
+        got.append(disk_results(tmp_path))
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({id(cache) for cache in got}) == 1
+    assert got[0].directory == tmp_path / "results"
