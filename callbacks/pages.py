@@ -14,7 +14,7 @@ from dash import Input, Output, State, dcc
 from dash.development.base_component import Component
 
 from callbacks import access
-from callbacks.runtime import PRESET_DAYS, PageData, Runtime, Window, error_message
+from callbacks.runtime import PRESET_DAYS, PageData, PagePeriod, Runtime, error_message
 from configuration.errors import DashboardError
 from data import exports
 from ui import format as fmt
@@ -32,13 +32,13 @@ NO_DATA = ("No data yet: the first fetch from JIRA is running or has failed. Che
            "message above, or the connection in Settings.")
 
 
-def no_issues(window: Window) -> str:
+def no_issues(window: PagePeriod) -> str:
     return (f"There are no issues in this period ({window.label}): none of the query's "
             f"issues was created before {fmt.short_date(window.as_of)} {window.as_of:%Y}. "
             "Pick a later period.")
 
 
-def subtitle(window: Window, report: dict | None) -> str:
+def subtitle(window: PagePeriod, report: dict | None) -> str:
     issues = (report or {}).get("issues")
     counted = f" · {issues:,} issues considered" if issues is not None else ""
     label = window.label[:1].upper() + window.label[1:]

@@ -69,16 +69,16 @@ Signature = tuple[int, int, int] | None
 
 
 @dataclass(frozen=True)
-class Window:
+class PagePeriod:
     """The period a page shows: ``[as_of - period_days, as_of)``."""
 
     as_of: datetime
     period_days: int
     label: str
 
-    def previous(self) -> Window:
+    def previous(self) -> PagePeriod:
         """The period of the same length that ends where this one starts."""
-        return Window(self.as_of - timedelta(days=self.period_days), self.period_days,
+        return PagePeriod(self.as_of - timedelta(days=self.period_days), self.period_days,
                       "previous period")
 
 
@@ -86,7 +86,7 @@ class Window:
 class PageData:
     """Everything the metric pages draw for one window (see the module docstring)."""
 
-    window: Window
+    window: PagePeriod
     report: dict[str, Any]
     previous: dict[str, Any]
     items: exports.PageItems
@@ -127,7 +127,7 @@ def _midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
-def window_for(period: dict | None, default_days: int, now: datetime) -> Window:
+def window_for(period: dict | None, default_days: int, now: datetime) -> PagePeriod:
     """The window of the header's period store (preset days, or a custom date range).
 
     ``now`` is where data ends (the last sync): a custom range never reaches past it,
@@ -141,9 +141,9 @@ def window_for(period: dict | None, default_days: int, now: datetime) -> Window:
         as_of = min(_midnight(last) + timedelta(days=1), now)
         # Whole days back to the first day's midnight (a capped end keeps its hours).
         days = math.ceil((as_of - _midnight(first)) / timedelta(days=1))
-        return Window(as_of, days, f"{first:%d %b %Y} – {last:%d %b %Y}")
+        return PagePeriod(as_of, days, f"{first:%d %b %Y} – {last:%d %b %Y}")
     days = int(period.get("period_days") or default_days)
-    return Window(now, days, f"last {days} days")
+    return PagePeriod(now, days, f"last {days} days")
 
 
 class Runtime:
@@ -276,7 +276,7 @@ class Runtime:
             return self._as_of_provider().astimezone(UTC)
         return self.last_sync() or self.clock()
 
-    def window(self, period: dict | None) -> Window:
+    def window(self, period: dict | None) -> PagePeriod:
         return window_for(period, self.settings.period_days, self.as_of())
 
     # ---- data ------------------------------------------------------------------
@@ -298,7 +298,7 @@ class Runtime:
         return service.load_frames(self.settings, full=full, refresh=refresh,
                                    progress=progress, cancel=cancel, cache_dir=self.cache_dir)
 
-    def page_data(self, window: Window) -> PageData | None:
+    def page_data(self, window: PagePeriod) -> PageData | None:
         """Report, previous period and items of ``window`` (None before any data)."""
         stored = self.stored()
         if stored is None:

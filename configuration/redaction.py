@@ -61,7 +61,11 @@ def registered_secrets() -> tuple[str, ...]:
 
 
 def clear_secrets() -> None:
-    """Forget every registered secret (for tests and when settings are replaced)."""
+    """Forget every registered secret. Only tests call it (to start from none).
+
+    Replacing the settings does not: a process keeps masking every token it has seen,
+    since a request made with the old one may still be logged after the switch.
+    """
     with _secrets_lock:
         _secrets.clear()
 

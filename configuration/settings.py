@@ -54,7 +54,8 @@ class WorkflowSettings:
     done_statuses: tuple[str, ...] | None = None
 
 
-def _default_flow_types() -> Mapping[str, tuple[str, ...]]:
+def default_flow_types() -> Mapping[str, tuple[str, ...]]:
+    """Flow type -> issue type names, for every flow type the settings do not map."""
     return MappingProxyType(
         {
             "feature": ("Story",),
@@ -115,7 +116,7 @@ class Settings:
     jira: JiraSettings = JiraSettings()
     workflow: WorkflowSettings = WorkflowSettings()
     # flow type ("feature", "defect", "risk", "debt") -> issue type names
-    flow_types: Mapping[str, tuple[str, ...]] = field(default_factory=_default_flow_types)
+    flow_types: Mapping[str, tuple[str, ...]] = field(default_factory=default_flow_types)
     dora: DoraSettings = DoraSettings()
     period_days: int = 90
     cache: CacheSettings = CacheSettings()

@@ -40,7 +40,7 @@ from configuration.settings import (
     RateLimit,
     Settings,
     WorkflowSettings,
-    _default_flow_types,
+    default_flow_types,
 )
 
 Problems = list[tuple[str, str]]
@@ -325,7 +325,7 @@ def _flow_types(value: Any, key: str, problems: Problems) -> Any:
     parsed = _parse_members(value, key, rules, problems)
     if parsed is INVALID:
         return INVALID
-    mapping = {**_default_flow_types(), **parsed}
+    mapping = {**default_flow_types(), **parsed}
     before = len(problems)
     _overlaps([(_dotted(key, t), mapping[t]) for t in FLOW_TYPES], "", problems, "issue type")
     if len(problems) > before:

@@ -114,3 +114,34 @@ def test_the_checker_allows_downward_imports(tmp_path, file, source):
     path.parent.mkdir(parents=True)
     path.write_text(source)
     assert violations(tmp_path) == []
+
+
+PROJECT_PACKAGES = ("app", "callbacks", "celery_app", "configuration", "data", "ui")
+
+
+def private_imports(root: Path) -> list[str]:
+    """``path:line name`` for every ``from <project module> import _name`` in the code.
+
+    A leading underscore means "this module's own"; another module that needs it
+    should get a public name instead (tests included: they use the public interface).
+    """
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        if ".venv" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.ImportFrom) and node.level == 0 and node.module
+                    and node.module.split(".")[0] in (*PROJECT_PACKAGES, "tests", "benchmarks")):
+                found += [f"{path.relative_to(root)}:{node.lineno} {alias.name}"
+                          for alias in node.names if alias.name.startswith("_")]
+    return found
+
+
+def test_no_module_imports_another_modules_private_names():
+    assert private_imports(ROOT) == []
+
+
+def test_the_private_import_check_finds_one(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "a.py").write_text("from data.b import _helper, public\n")
+    assert private_imports(tmp_path) == ["data/a.py:1 _helper"]

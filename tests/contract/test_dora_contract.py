@@ -15,7 +15,7 @@ import pytest
 
 from tests.builders import issue, option, version
 from tests.contract.support import assert_same, by_type, headline, run_metrics, settings_file
-from tests.contract.test_flow_contract import AS_OF, _t
+from tests.contract.test_flow_contract import AS_OF, stamp
 
 ENV, FAILED, DEPLOYED_AT = "customfield_10050", "customfield_10051", "customfield_10060"
 INC_START, INC_END, CHANGE_START = "customfield_10070", "customfield_10071", "customfield_10080"
@@ -34,87 +34,89 @@ def _deployment(key: str, created: str, done: str | None, versions: list[dict],
 def _change(key: str, started: str | None, versions: list[dict], **fields: Any) -> dict:
     """A Story created 03-01 that moves to In Progress at ``started`` and stays there."""
     steps = [(started, "To Do", "In Progress")] if started else []
-    return issue(key, "Story", _t("03-01"), transitions=steps, fix_versions=versions,
+    return issue(key, "Story", stamp("03-01"), transitions=steps, fix_versions=versions,
                  fields=fields)
 
 
 ISSUE_SOURCE = [
     # Deployments (completed, production) and their times:
     # D-1 env option, failure option "No", no date field: time = completed 03-05T10:00.
-    _deployment("D-1", _t("03-05"), _t("03-05", "10:00"), [V10],
+    _deployment("D-1", stamp("03-05"), stamp("03-05", "10:00"), [V10],
                 **{ENV: option("Production"), FAILED: option("No")}),
     # D-2 env as a plain string, failure as a list of options holding "Yes" -> failed;
     # date field 03-12T09:00+0200 = 07:00Z wins over its completion 03-12T12:00.
-    _deployment("D-2", _t("03-12"), _t("03-12", "12:00"), [V11],
+    _deployment("D-2", stamp("03-12"), stamp("03-12", "12:00"), [V11],
                 **{ENV: "Production", FAILED: [option("Yes")],
-                   DEPLOYED_AT: _t("03-12", "09:00", "+0200")}),
+                   DEPLOYED_AT: stamp("03-12", "09:00", "+0200")}),
     # D-3 env a list of strings with Production, failure the string "Yes" -> failed;
     # date-only field 2026-03-19 -> end of day 03-20T00:00Z.
-    _deployment("D-3", _t("03-19"), _t("03-19", "15:00"), [V12],
+    _deployment("D-3", stamp("03-19"), stamp("03-19", "15:00"), [V12],
                 **{ENV: ["Staging", "Production"], FAILED: "Yes", DEPLOYED_AT: "2026-03-19"}),
     # D-4 Staging: not a deployment. D-5 Production but not done: not a deployment.
-    _deployment("D-4", _t("03-20"), _t("03-20", "10:00"), [V13], **{ENV: option("Staging")}),
-    _deployment("D-5", _t("03-21"), None, [V14], **{ENV: option("Production")}),
+    _deployment("D-4", stamp("03-20"), stamp("03-20", "10:00"), [V13], **{ENV: option("Staging")}),
+    _deployment("D-5", stamp("03-21"), None, [V14], **{ENV: option("Production")}),
     # D-6 date 2026-04-02 -> 04-03T00:00Z, after as_of: a deployment outside the window.
-    _deployment("D-6", _t("03-29"), _t("03-29", "10:00"), [V12],
+    _deployment("D-6", stamp("03-29"), stamp("03-29", "10:00"), [V12],
                 **{ENV: option("Production"), FAILED: option("No"), DEPLOYED_AT: "2026-04-02"}),
     # D-7 completed 02-20T00:00, before the window.
-    _deployment("D-7", _t("02-19"), _t("02-20"), [V10], **{ENV: option("Production")}),
+    _deployment("D-7", stamp("02-19"), stamp("02-20"), [V10], **{ENV: option("Production")}),
     # Changes (lead time = earliest linked deployment at or after the start):
     # C-1 start = started_at 03-04T09:00; v1.0 -> D-7 02-20 (before), D-1 03-05T10 -> 25 h.
-    _change("C-1", _t("03-04", "09:00"), [V10]),
+    _change("C-1", stamp("03-04", "09:00"), [V10]),
     # C-2 change_start_field 03-01T12:00-0300 = 15:00Z wins over started_at 03-06;
     # -> D-1 03-05T10:00: 3 d 19 h = 91 h.
-    _change("C-2", _t("03-06"), [V10], **{CHANGE_START: _t("03-01", "12:00", "-0300")}),
+    _change("C-2", stamp("03-06"), [V10], **{CHANGE_START: stamp("03-01", "12:00", "-0300")}),
     # C-3 In Review (active) from 03-10T07:00; v1.1 -> D-2 at its date field 07:00Z
     # on 03-12 = 48 h (not its completion 12:00).
-    issue("C-3", "Story", _t("03-01"), transitions=[(_t("03-10", "07:00"), "To Do", "In Review")],
+    issue("C-3", "Story", stamp("03-01"),
+          transitions=[(stamp("03-10", "07:00"), "To Do", "In Review")],
           fix_versions=[V11]),
     # C-4 Blocked (waiting starts work) from 03-13T00; v1.1 -> D-2 03-12 is before the
     # start; v1.2 -> D-3 03-20T00 and D-6 04-03: earliest at or after = 03-20 -> 168 h.
-    issue("C-4", "Story", _t("03-01"), transitions=[(_t("03-13"), "To Do", "Blocked")],
+    issue("C-4", "Story", stamp("03-01"), transitions=[(stamp("03-13"), "To Do", "Blocked")],
           fix_versions=[V11, V12]),
     # C-5 start 03-21; v1.2: D-3 is before, D-6 (04-03) ends after as_of: not counted.
-    _change("C-5", _t("03-21"), [V12]),
+    _change("C-5", stamp("03-21"), [V12]),
     # C-6 only linked to v1.3 (D-4, Staging): no deployment, not counted.
-    _change("C-6", _t("03-02"), [V13]),
+    _change("C-6", stamp("03-02"), [V13]),
     # C-7 never started and no start field: not counted.
     _change("C-7", None, [V11]),
     # C-8 date-only start field 2026-03-03 -> 03-04T00:00Z; -> D-1 03-05T10 = 34 h.
-    _change("C-8", _t("03-02"), [V10], **{CHANGE_START: "2026-03-03"}),
+    _change("C-8", stamp("03-02"), [V10], **{CHANGE_START: "2026-03-03"}),
     # C-9 start 02-15 (created 02-10); earliest deployment at or after = D-7 02-20,
     # outside the window: not counted although D-1 is inside.
-    issue("C-9", "Story", _t("02-10"), transitions=[(_t("02-15"), "To Do", "In Progress")],
+    issue("C-9", "Story", stamp("02-10"), transitions=[(stamp("02-15"), "To Do", "In Progress")],
           fix_versions=[V10]),
     # Incidents (restore: start field else created; end field else completed_at):
     # I-1 created 03-06T10:00, Done 03-06T14:00 -> 4 h. Flow: 11:00 -> 14:00 = 3 h.
-    issue("I-1", "Incident", _t("03-06", "10:00"), transitions=[
-        (_t("03-06", "11:00"), "To Do", "In Progress"),
-        (_t("03-06", "14:00"), "In Progress", "Done")]),
+    issue("I-1", "Incident", stamp("03-06", "10:00"), transitions=[
+        (stamp("03-06", "11:00"), "To Do", "In Progress"),
+        (stamp("03-06", "14:00"), "In Progress", "Done")]),
     # I-2 start field 03-08T08:00+0100 = 07:00Z, end field 09:30Z -> 2.5 h.
     # Flow: 03-08T10:00 -> 03-09T00:00 = 14 h.
-    issue("I-2", "Incident", _t("03-08", "09:00"), transitions=[
-        (_t("03-08", "10:00"), "To Do", "In Progress"),
-        (_t("03-09"), "In Progress", "Done")],
-        fields={INC_START: _t("03-08", "08:00", "+0100"), INC_END: _t("03-08", "09:30")}),
+    issue("I-2", "Incident", stamp("03-08", "09:00"), transitions=[
+        (stamp("03-08", "10:00"), "To Do", "In Progress"),
+        (stamp("03-09"), "In Progress", "Done")],
+        fields={INC_START: stamp("03-08", "08:00", "+0100"), INC_END: stamp("03-08", "09:30")}),
     # I-3 end field 09:00 before start field 10:00: excluded. Flow: To Do -> Done
     # 03-15T12:00, never started -> unstarted.
-    issue("I-3", "Incident", _t("03-15", "08:00"), transitions=[
-        (_t("03-15", "12:00"), "To Do", "Done")],
-        fields={INC_START: _t("03-15", "10:00"), INC_END: _t("03-15", "09:00")}),
+    issue("I-3", "Incident", stamp("03-15", "08:00"), transitions=[
+        (stamp("03-15", "12:00"), "To Do", "Done")],
+        fields={INC_START: stamp("03-15", "10:00"), INC_END: stamp("03-15", "09:00")}),
     # I-4 not done, no end field: no end, excluded. WIP (In Progress).
-    issue("I-4", "Incident", _t("03-27"), transitions=[
-        (_t("03-27", "06:00"), "To Do", "In Progress")]),
+    issue("I-4", "Incident", stamp("03-27"), transitions=[
+        (stamp("03-27", "06:00"), "To Do", "In Progress")]),
     # I-5 created 03-20T00, Done 03-25T00 -> 120 h. Flow: 03-24 -> 03-25 = 1 d.
-    issue("I-5", "Incident", _t("03-20"), transitions=[
-        (_t("03-24"), "To Do", "In Progress"), (_t("03-25"), "In Progress", "Done")]),
+    issue("I-5", "Incident", stamp("03-20"), transitions=[
+        (stamp("03-24"), "To Do", "In Progress"), (stamp("03-25"), "In Progress", "Done")]),
     # I-6 end field 04-01, after as_of: excluded. WIP (In Progress).
-    issue("I-6", "Incident", _t("03-28"), transitions=[
-        (_t("03-28", "01:00"), "To Do", "In Progress")],
-        fields={INC_END: _t("04-01")}),
+    issue("I-6", "Incident", stamp("03-28"), transitions=[
+        (stamp("03-28", "01:00"), "To Do", "In Progress")],
+        fields={INC_END: stamp("04-01")}),
     # I-7 ended 02-11, before the window.
-    issue("I-7", "Incident", _t("02-10"), transitions=[
-        (_t("02-10", "01:00"), "To Do", "In Progress"), (_t("02-11"), "In Progress", "Done")]),
+    issue("I-7", "Incident", stamp("02-10"), transitions=[
+        (stamp("02-10", "01:00"), "To Do", "In Progress"),
+        (stamp("02-11"), "In Progress", "Done")]),
 ]
 
 ISSUE_SOURCE_SETTINGS = settings_file(
@@ -188,26 +190,26 @@ VERSION_SOURCE = [
     # 03-02 -> 03-03T00:00Z = window start (in); v2.1 03-30 -> 03-31T00:00Z = as_of
     # (out); v1.9 before the window; v2.2 unreleased, v2.3 no date: not deployments.
     # K-1 start 03-04T12:00; v2.0 -> 03-06T00:00 = 36 h.
-    _change("K-1", _t("03-04", "12:00"), [W20]),
+    _change("K-1", stamp("03-04", "12:00"), [W20]),
     # K-2 start 03-06T00:00 = v2.0's time ("at or after"): 0 h; v2.4 is later.
-    _change("K-2", _t("03-06"), [W20, W24]),
+    _change("K-2", stamp("03-06"), [W20, W24]),
     # K-3 start 03-10T00:00; v2.4 -> 03-20T00:00 = 240 h.
-    _change("K-3", _t("03-10"), [W24]),
+    _change("K-3", stamp("03-10"), [W24]),
     # K-4 only in v2.1 (at as_of) and K-5 only in v2.2 / v2.3: not counted.
-    _change("K-4", _t("03-10"), [W21]),
+    _change("K-4", stamp("03-10"), [W21]),
     _change("K-5", None, [W22, W23]),
     # K-6 start 03-01T00:00; v2.5 -> 03-03T00:00 = 48 h.
-    _change("K-6", _t("03-01"), [W25]),
+    _change("K-6", stamp("03-01"), [W25]),
     # N-1 production incident affecting v2.4 -> v2.4 failed. Restore 03-21T00:00 ->
     # 06:30 = 6.5 h; flow 02:00 -> 06:30 = 4.5 h.
-    _incident("N-1", _t("03-21"), _t("03-21", "06:30"), option("Production"), [W24]),
+    _incident("N-1", stamp("03-21"), stamp("03-21", "06:30"), option("Production"), [W24]),
     # N-2 Staging: not an incident, so v2.0 did not fail; a change without fix versions.
     # Flow 03-07T02:00 -> 06:00 = 4 h.
-    _incident("N-2", _t("03-07"), _t("03-07", "06:00"), option("Staging"), [W20]),
+    _incident("N-2", stamp("03-07"), stamp("03-07", "06:00"), option("Staging"), [W20]),
     # N-3 production (a list value) affecting v1.9: outside the window anyway.
-    _incident("N-3", _t("02-02"), _t("02-03"), ["Production"], [W19]),
+    _incident("N-3", stamp("02-02"), stamp("02-03"), ["Production"], [W19]),
     # N-4 created at as_of: ignored, so v2.5 did not fail.
-    _incident("N-4", _t("03-31"), _t("03-31", "05:00"), option("Production"), [W25]),
+    _incident("N-4", stamp("03-31"), stamp("03-31", "05:00"), option("Production"), [W25]),
 ]
 
 VERSION_SOURCE_SETTINGS = settings_file(

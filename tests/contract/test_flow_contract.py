@@ -29,7 +29,7 @@ from tests.contract.support import (
 AS_OF = "2026-03-31T00:00:00+00:00"
 
 
-def _t(day: str, clock: str = "00:00", offset: str = "+0000") -> str:
+def stamp(day: str, clock: str = "00:00", offset: str = "+0000") -> str:
     """A JIRA timestamp on 2026-``day`` (``MM-DD``) at ``clock`` with ``offset``."""
     return f"2026-{day}T{clock}:00.000{offset}"
 
@@ -37,94 +37,94 @@ def _t(day: str, clock: str = "00:00", offset: str = "+0000") -> str:
 FLOW_ISSUES = [
     # F-1 Story (feature). Start 03-02T09:00+0100 = 08:00Z; Done 03-04T08:00Z.
     # flow time 48 h = 2.0 d, all of it In Progress (active 2.0 d). Newest first.
-    issue("F-1", "Story", _t("03-01", "08:00"), transitions=[
-        (_t("03-02", "09:00", "+0100"), "To Do", "In Progress"),
-        (_t("03-04", "08:00"), "In Progress", "Done"),
+    issue("F-1", "Story", stamp("03-01", "08:00"), transitions=[
+        (stamp("03-02", "09:00", "+0100"), "To Do", "In Progress"),
+        (stamp("03-04", "08:00"), "In Progress", "Done"),
     ]),
     # F-2 Bug (defect), reopened, histories oldest first. Start 03-05T10; Done 03-06T10;
     # reopened 03-07T10; Blocked 03-08T10; In Progress 03-09T10; Done 03-10T10.
     # completed_at = the LAST move into done = 03-10T10 -> flow time 5.0 d.
     # active: 05T10-06T10 (24 h) + 07T10-08T10 (24 h) + 09T10-10T10 (24 h) = 3.0 d;
     # the day in Done and the day Blocked count as waiting.
-    issue("F-2", "Bug", _t("03-05"), newest_first=False, transitions=[
-        (_t("03-05", "10:00"), "To Do", "In Progress"),
-        (_t("03-06", "10:00"), "In Progress", "Done"),
-        (_t("03-07", "10:00"), "Done", "In Progress"),
-        (_t("03-08", "10:00"), "In Progress", "Blocked"),
-        (_t("03-09", "10:00"), "Blocked", "In Progress"),
-        (_t("03-10", "10:00"), "In Progress", "Done"),
+    issue("F-2", "Bug", stamp("03-05"), newest_first=False, transitions=[
+        (stamp("03-05", "10:00"), "To Do", "In Progress"),
+        (stamp("03-06", "10:00"), "In Progress", "Done"),
+        (stamp("03-07", "10:00"), "Done", "In Progress"),
+        (stamp("03-08", "10:00"), "In Progress", "Blocked"),
+        (stamp("03-09", "10:00"), "Blocked", "In Progress"),
+        (stamp("03-10", "10:00"), "In Progress", "Done"),
     ]),
     # F-3 Story: start 03-11T06:00-0500 = 11:00Z (In Review is active); Done 03-12T11:00Z;
     # Done -> Closed 03-13 does not move completion. flow 1.0 d, active 1.0 d.
-    issue("F-3", "Story", _t("03-11"), transitions=[
-        (_t("03-11", "06:00", "-0500"), "To Do", "In Review"),
-        (_t("03-12", "11:00"), "In Review", "Done"),
-        (_t("03-13", "11:00"), "Done", "Closed"),
+    issue("F-3", "Story", stamp("03-11"), transitions=[
+        (stamp("03-11", "06:00", "-0500"), "To Do", "In Review"),
+        (stamp("03-12", "11:00"), "In Review", "Done"),
+        (stamp("03-13", "11:00"), "Done", "Closed"),
     ]),
     # F-4 Tech Debt (debt): To Do -> Done on 03-15T00, never started -> unstarted.
-    issue("F-4", "Tech Debt", _t("03-14"), transitions=[
-        (_t("03-15"), "To Do", "Done"),
+    issue("F-4", "Tech Debt", stamp("03-14"), transitions=[
+        (stamp("03-15"), "To Do", "Done"),
     ]),
     # F-5 Vulnerability (risk), backward move: start 03-16T12 (kept after going back to
     # To Do 03-17T12); Ready for QA 03-18T12; In Progress 03-19T12; Done 03-20T00.
     # flow 03-16T12 -> 03-20T00 = 84 h = 3.5 d; active 24 h + 12 h = 1.5 d.
-    issue("F-5", "Vulnerability", _t("03-16"), transitions=[
-        (_t("03-16", "12:00"), "To Do", "In Progress"),
-        (_t("03-17", "12:00"), "In Progress", "To Do"),
-        (_t("03-18", "12:00"), "To Do", "Ready for QA"),
-        (_t("03-19", "12:00"), "Ready for QA", "In Progress"),
-        (_t("03-20"), "In Progress", "Done"),
+    issue("F-5", "Vulnerability", stamp("03-16"), transitions=[
+        (stamp("03-16", "12:00"), "To Do", "In Progress"),
+        (stamp("03-17", "12:00"), "In Progress", "To Do"),
+        (stamp("03-18", "12:00"), "To Do", "Ready for QA"),
+        (stamp("03-19", "12:00"), "Ready for QA", "In Progress"),
+        (stamp("03-20"), "In Progress", "Done"),
     ]),
     # F-6 Story created in progress at 03-21T00:00+0530 = 03-20T18:30Z: started_at is
     # the creation time. Done 03-22T18:30Z -> flow 2.0 d, active 2.0 d.
-    issue("F-6", "Story", _t("03-21", "00:00", "+0530"), transitions=[
-        (_t("03-22", "18:30"), "In Progress", "Done"),
+    issue("F-6", "Story", stamp("03-21", "00:00", "+0530"), transitions=[
+        (stamp("03-22", "18:30"), "In Progress", "Done"),
     ]),
     # F-7 Epic (unmapped type -> other), created In Progress 03-25, no changelog: WIP.
-    issue("F-7", "Epic", _t("03-25"), status="In Progress"),
+    issue("F-7", "Epic", stamp("03-25"), status="In Progress"),
     # F-8 Story Blocked (waiting) since 02-22: WIP at every instant of the window.
-    issue("F-8", "Story", _t("02-20"), transitions=[
-        (_t("02-21"), "To Do", "In Progress"),
-        (_t("02-22"), "In Progress", "Blocked"),
+    issue("F-8", "Story", stamp("02-20"), transitions=[
+        (stamp("02-21"), "To Do", "In Progress"),
+        (stamp("02-22"), "In Progress", "Blocked"),
     ]),
     # F-9 Story: In Progress 03-26; its Done at exactly as_of is not applied -> WIP,
     # not completed.
-    issue("F-9", "Story", _t("03-25"), transitions=[
-        (_t("03-26"), "To Do", "In Progress"),
-        (_t("03-31"), "In Progress", "Done"),
+    issue("F-9", "Story", stamp("03-25"), transitions=[
+        (stamp("03-26"), "To Do", "In Progress"),
+        (stamp("03-31"), "In Progress", "Done"),
     ]),
     # F-10 Story created at as_of: ignored (not in `issues`, nowhere).
-    issue("F-10", "Story", _t("03-31"), status="Done"),
+    issue("F-10", "Story", stamp("03-31"), status="Done"),
     # F-11 Story completed 02-03, before the window: not counted, not WIP.
-    issue("F-11", "Story", _t("02-01"), transitions=[
-        (_t("02-02"), "To Do", "In Progress"),
-        (_t("02-03"), "In Progress", "Done"),
+    issue("F-11", "Story", stamp("02-01"), transitions=[
+        (stamp("02-02"), "To Do", "In Progress"),
+        (stamp("02-03"), "In Progress", "Done"),
     ]),
     # F-12 Bug completed at 03-03T00:00Z exactly = window start (inclusive), first
     # bucket. flow 1.0 d, active 1.0 d.
-    issue("F-12", "Bug", _t("03-01"), transitions=[
-        (_t("03-02"), "To Do", "In Progress"),
-        (_t("03-03"), "In Progress", "Done"),
+    issue("F-12", "Bug", stamp("03-01"), transitions=[
+        (stamp("03-02"), "To Do", "In Progress"),
+        (stamp("03-03"), "In Progress", "Done"),
     ]),
     # F-13 Story reopened and In Review at as_of: not completed, WIP.
-    issue("F-13", "Story", _t("03-01"), transitions=[
-        (_t("03-02"), "To Do", "In Progress"),
-        (_t("03-04"), "In Progress", "Done"),
-        (_t("03-05"), "Done", "In Review"),
+    issue("F-13", "Story", stamp("03-01"), transitions=[
+        (stamp("03-02"), "To Do", "In Progress"),
+        (stamp("03-04"), "In Progress", "Done"),
+        (stamp("03-05"), "Done", "In Review"),
     ]),
     # F-14 Story created Done on 03-26, no changelog: completed at creation, unstarted.
-    issue("F-14", "Story", _t("03-26"), status="Done"),
+    issue("F-14", "Story", stamp("03-26"), status="Done"),
     # F-15 Deployment record (no environment value, so not a deployment): never a flow
     # item, but counted in `issues`.
-    issue("F-15", "Deployment", _t("03-10"), transitions=[
-        (_t("03-10", "01:00"), "To Do", "In Progress"),
-        (_t("03-10", "02:00"), "In Progress", "Done"),
+    issue("F-15", "Deployment", stamp("03-10"), transitions=[
+        (stamp("03-10", "01:00"), "To Do", "In Progress"),
+        (stamp("03-10", "02:00"), "In Progress", "Done"),
     ]),
     # F-16 Story: In Progress at its creation 03-23T00; Done at 03-24T00:00Z exactly,
     # a bucket edge -> the later bucket [03-24, 03-31). flow 1.0 d, active 1.0 d.
-    issue("F-16", "Story", _t("03-23"), transitions=[
-        (_t("03-23"), "To Do", "In Progress"),
-        (_t("03-24"), "In Progress", "Done"),
+    issue("F-16", "Story", stamp("03-23"), transitions=[
+        (stamp("03-23"), "To Do", "In Progress"),
+        (stamp("03-24"), "In Progress", "Done"),
     ]),
 ]
 
