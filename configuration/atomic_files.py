@@ -9,15 +9,21 @@ Terms:
   ``os.replace``: a reader sees the old content or the new one, never half of one.
 - *atomic write*: an atomic replace followed by an fsync of the directory, so that
   after a crash (even ``kill -9`` or power loss) the rename itself is on disk.
+- *lock file*: an empty file that processes ``flock``; opened by
+  :func:`open_lock_file`, which never follows a symbolic link.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
+
+from configuration.errors import CacheError
 
 
 def fsync_dir(path: Path) -> None:
@@ -58,3 +64,29 @@ def _write_synced(handle: BinaryIO, data: bytes) -> None:
     handle.write(data)
     handle.flush()
     os.fsync(handle.fileno())
+
+
+@contextlib.contextmanager
+def open_lock_file(path: Path) -> Iterator[int]:
+    """A read-write descriptor on the lock file ``path`` (created 0o600 if missing),
+    closed on exit; the caller ``flock``s it.
+
+    ``O_NOFOLLOW`` refuses a symbolic link at ``path``, as the ``filelock`` package
+    does since its CVE fixes: whoever can write the cache folder could otherwise point
+    the lock at any file the dashboard's user may open, and have it created there.
+    The refusal is a ``CacheError`` that names the file to remove.
+    """
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+        raise CacheError(
+            f"The lock file {path} is a symbolic link; remove it (lock files are never "
+            "links)."
+        ) from None
+    try:
+        yield fd
+    finally:
+        os.close(fd)

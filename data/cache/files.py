@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from configuration.atomic_files import open_lock_file
 from configuration.errors import CacheError, JiraCancelled
 
 LOCK_POLL_SECONDS = 0.05
@@ -43,12 +44,12 @@ def key_lock(
     forever behind a stuck one (``timeout`` seconds, then ``CacheError``).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+b") as handle:
-        _acquire(handle.fileno(), timeout, cancel)
+    with open_lock_file(path) as fd:
+        _acquire(fd, timeout, cancel)
         try:
             yield
         finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def _acquire(fd: int, timeout: float, cancel: Callable[[], bool] | None) -> None:

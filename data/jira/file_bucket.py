@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from configuration.atomic_files import replace_atomically
+from configuration.atomic_files import open_lock_file, replace_atomically
 from configuration.settings import JiraSettings
 from data.jira.token_bucket import BucketStep, SharedBucket, with_headroom
 
@@ -131,12 +131,12 @@ class FileTokenBucket(SharedBucket):
         # descriptor inherited by a forked child would share the parent's lock instead
         # of excluding it. Blocking flock (no polling): it is held for microseconds.
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self._lock_path, "a+b") as handle:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        with open_lock_file(self._lock_path) as fd:
+            fcntl.flock(fd, fcntl.LOCK_EX)
             try:
                 yield
             finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+                fcntl.flock(fd, fcntl.LOCK_UN)
 
     def _read(self, now: float) -> BucketState:
         """The stored state; a full bucket when there is none or it is unusable."""

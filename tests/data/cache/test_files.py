@@ -40,3 +40,21 @@ def test_a_wait_for_a_held_key_lock_can_be_cancelled(tmp_path: Path) -> None:
         pass
     with key_lock(path, timeout=0.1):  # released by both: free again
         assert path.exists()
+
+
+def test_a_symlinked_lock_file_is_refused_and_its_target_left_alone(tmp_path: Path) -> None:
+    """Rule: a lock file is never a symbolic link (O_NOFOLLOW, as filelock since its CVE
+    fixes): a link planted at the lock path makes the lock fail with a sentence naming
+    the file, and the file it points at is neither created nor touched."""
+    target = tmp_path / "elsewhere" / "victim"
+    target.parent.mkdir()
+    path = tmp_path / "k.lock"
+    path.symlink_to(target)
+    with pytest.raises(CacheError, match=r"k\.lock is a symbolic link; remove it"), \
+            key_lock(path):
+        pass
+    assert not target.exists()
+    target.write_bytes(b"keep")
+    with pytest.raises(CacheError, match="symbolic link"), key_lock(path):
+        pass
+    assert target.read_bytes() == b"keep"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from configuration.errors import CacheError
 from configuration.settings import JiraSettings, RateLimit
 from data.jira.file_bucket import (
     BucketState,
@@ -106,6 +107,16 @@ def test_a_corrupt_state_file_is_a_full_bucket_and_is_rewritten(
         assert bucket.acquire() == 0.0
     assert "starting from a full bucket" in caplog.text
     assert json.loads(path.read_text())["tokens"] == pytest.approx(2.0)
+
+
+def test_a_symlinked_lock_file_is_refused(tmp_path: Path) -> None:
+    """Rule: the bucket's lock file (``<state>.lock``) is never a symbolic link: a link
+    planted there stops the request with a sentence, and its target is not created."""
+    target = tmp_path / "victim"
+    (tmp_path / "b.json.lock").symlink_to(target)
+    with pytest.raises(CacheError, match="symbolic link"):
+        FileTokenBucket(tmp_path / "b.json", CAPACITY, PER_SECONDS).acquire()
+    assert not target.exists()
 
 
 def test_for_jira_mirrors_the_clients_sizing_and_hides_the_url(tmp_path: Path) -> None:
