@@ -52,7 +52,7 @@ def protect(app: Dash, policy: AccessPolicy | None = None, *,
     """Apply ``policy`` (default: from the environment) to ``app``; return ``app``."""
     policy = access_from_env() if policy is None else policy
     server = app.server
-    server.wsgi_app = HttpGuard(server.wsgi_app, policy, app.csp_hashes())  # type: ignore
+    server.wsgi_app = HttpGuard(server.wsgi_app, policy, app.csp_hashes)  # type: ignore
     if policy.mode != "local" and policy.everyone_admin:
         log.warning("No admin is configured, so every user may change the settings; "
                     "mark admins in DASH_USERS (alice:pw:admin) or list them in %s / %s.",

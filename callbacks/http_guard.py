@@ -97,10 +97,12 @@ def site_of(environ: dict, extra: frozenset[str]) -> Site:
 class HttpGuard:
     """The WSGI middleware: exposure guard, host and origin checks, headers."""
 
-    def __init__(self, app: WsgiApp, policy: AccessPolicy, script_hashes: Iterable[str],
+    def __init__(self, app: WsgiApp, policy: AccessPolicy,
+                 script_hashes: Callable[[], Iterable[str]],
                  extra_hosts: frozenset[str] | None = None) -> None:
         self.app, self.policy = app, policy
-        self.headers = security_headers(script_hashes)
+        self._script_hashes = script_hashes
+        self._headers: list[tuple[str, str]] | None = None
         self.extra = allowed_hosts() if extra_hosts is None else extra_hosts
         self._warned_exposed = False
         self._logged: set[str] = set()
@@ -108,7 +110,7 @@ class HttpGuard:
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         def with_headers(status: str, headers: list, *args: Any) -> Any:
             present = {name.casefold() for name, _ in headers}
-            headers += [h for h in self.headers if h[0].casefold() not in present]
+            headers += [h for h in self.headers() if h[0].casefold() not in present]
             return start_response(status, headers, *args)
 
         refusal = self.refusal(environ)
@@ -118,6 +120,13 @@ class HttpGuard:
         with_headers(status, [("Content-Type", "text/plain; charset=utf-8"),
                               ("Cache-Control", "no-store")])
         return [text.encode() + b"\n"]
+
+    def headers(self) -> list[tuple[str, str]]:
+        # On first use, not at construction: the hashes cover the inline scripts of
+        # clientside callbacks, registered after the guard is installed.
+        if self._headers is None:
+            self._headers = security_headers(self._script_hashes())
+        return self._headers
 
     def refusal(self, environ: dict) -> tuple[str, str] | None:
         """(status, one line) when the request must not be served, else None."""

@@ -119,6 +119,11 @@ def test_no_login_means_no_answer_on_an_exposed_address(base_url: str, caplog) -
 
 def test_every_answer_carries_the_security_headers() -> None:
     app = _app()
+    # A clientside callback declared after the guard is installed (as create_app does):
+    # Dash renders its function as an inline script, which the policy must allow.
+    app.clientside_callback("function (x) { return x; }", Output("page", "className"),
+                            Input("page", "id"))
+    assert len(app.csp_hashes()) == 2
     client = app.server.test_client()
     for answer in (client.get("/", base_url=LOCAL),
                    client.get("/", base_url=LOCAL, headers={"Host": "attacker.example"}),

@@ -7,10 +7,12 @@ driving ``/usr/bin/chromium`` (never a downloaded browser).
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -52,14 +54,21 @@ def _wait_until_up(url: str, process: subprocess.Popen, log_path: Path) -> None:
             with urllib.request.urlopen(url, timeout=2) as answer:  # loopback
                 if answer.status == 200:
                     return
+        except urllib.error.HTTPError as answer:
+            if answer.code == 401:  # up, and asking for a login
+                return
+            time.sleep(0.2)
         except OSError:
             time.sleep(0.2)
     raise RuntimeError("the dashboard did not start in time")
 
 
 @contextmanager
-def serve(directory: Path) -> Iterator[Server]:
-    """The dashboard in demo mode (no settings file) until the block ends."""
+def serve(directory: Path, env: dict[str, str] | None = None) -> Iterator[Server]:
+    """The dashboard in demo mode (no settings file) until the block ends.
+
+    ``env``: variables added to the server's environment (``DASH_USERS``, ...).
+    """
     directory.mkdir(parents=True, exist_ok=True)
     port = free_port()
     log_path = directory / "server.log"
@@ -69,7 +78,8 @@ def serve(directory: Path) -> Iterator[Server]:
         process = subprocess.Popen(
             [sys.executable, "-m", "tests.integration.serve_app", str(server.settings_path),
              str(server.cache_dir), str(port)],
-            cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT)
+            cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})})
         try:
             _wait_until_up(server.url + "/", process, log_path)
             yield server

@@ -33,8 +33,12 @@ class Watched:
         return path
 
 
-def open_page(browser: Browser, *, width: int = 1400, height: int = 900) -> Watched:
-    page = browser.new_page(viewport={"width": width, "height": height})
+def open_page(browser: Browser, *, width: int = 1400, height: int = 900,
+              login: tuple[str, str] | None = None) -> Watched:
+    """A new page; ``login`` (user, password) answers the dashboard's basic auth."""
+    credentials = {"username": login[0], "password": login[1]} if login else None
+    page = browser.new_page(viewport={"width": width, "height": height},
+                            http_credentials=credentials)
     page.set_default_timeout(WAIT_MS)
     watched = Watched(page)
     page.on("console", lambda m: watched.errors.append(m.text) if m.type == "error" else None)
