@@ -21,8 +21,10 @@ else by a content hash of the frames (see :mod:`data.cache.results`).
 
 from __future__ import annotations
 
+import importlib
 import threading
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -39,7 +41,6 @@ from data.cache.store import IssueStore
 from data.cache.sync import Cancel, IssueSource, Needs, Progress, SyncResult, sync_issues
 from data.issues.frames import IssueFrames
 from data.issues.normalize import load_raw_issues, normalize_issues
-from data.jira.client import ClosesOnExit, JiraClient
 from data.jira.fields import value_field_ids
 from data.metrics.context import CalculationContext, utc_timestamp
 from data.metrics.report import compute_report, report_to_json
@@ -49,6 +50,13 @@ from data.segments.compute import segment_items_json, segment_report_json
 from data.segments.items import METRICS as ITEM_METRICS
 
 ClientFactory = Callable[..., Any]  # JiraClient(jira, *, bucket=...) or a test double
+
+
+def jira_client(jira: JiraSettings, **options: Any) -> Any:
+    """A ``JiraClient``; its module (and requests) is imported only when a sync calls
+    JIRA, so that ``metrics`` on an issues file or a fresh cache never loads it."""
+    return importlib.import_module("data.jira.client").JiraClient(jira, **options)
+
 
 _MEMORY_RESULTS = ResultsCache()
 _DISK_RESULTS: dict[Path, ResultsCache] = {}
@@ -68,7 +76,7 @@ def load_frames(
     progress: Progress | None = None,
     cancel: Cancel | None = None,
     now: datetime | None = None,
-    client_factory: ClientFactory = JiraClient,
+    client_factory: ClientFactory = jira_client,
     cache_dir: Path = CACHE_DIR,
     flight: SingleFlight | None = None,
 ) -> SyncResult:
@@ -81,7 +89,7 @@ def load_frames(
     """
     require_query(settings.jira)
     store = issue_store(settings, cache_dir)
-    with _DeferredClient(settings.jira, client_factory, cache_dir) as client:
+    with closing(_DeferredClient(settings.jira, client_factory, cache_dir)) as client:
 
         def lead(report: Progress | None) -> SyncResult:
             return sync_issues(
@@ -136,11 +144,16 @@ def compute_report_json(
                                    period_days=days, results=results or _MEMORY_RESULTS)
     key = results_key(version, settings, as_of=end.to_pydatetime(), period_days=days)
 
-    def compute() -> dict[str, Any]:
-        ctx = CalculationContext.build(frames, settings, as_of=end, period_days=days)
-        return report_to_json(compute_report(ctx))
+    return (results or _MEMORY_RESULTS).get_or_compute(
+        key, lambda: _report_json(frames, settings, end, days)
+    )
 
-    return (results or _MEMORY_RESULTS).get_or_compute(key, compute)
+
+def _report_json(
+    frames: IssueFrames, settings: Settings, end: Any, period_days: int
+) -> dict[str, Any]:
+    ctx = CalculationContext.build(frames, settings, as_of=end, period_days=period_days)
+    return report_to_json(compute_report(ctx))
 
 
 def metrics_command(
@@ -150,7 +163,7 @@ def metrics_command(
     period_days: int,
     *,
     cache_dir: Path = CACHE_DIR,
-    client_factory: ClientFactory = JiraClient,
+    client_factory: ClientFactory = jira_client,
     now: datetime | None = None,
     clauses: Sequence[Clause] = (),
 ) -> dict[str, Any]:
@@ -158,8 +171,11 @@ def metrics_command(
     from a raw issues file or the cache."""
     settings = with_filter_fields(settings, clauses)
     if issues_path is not None:
-        return compute_report_json(_file_frames(settings, issues_path), settings, as_of=as_of,
-                                   period_days=period_days, clauses=clauses)
+        frames = _file_frames(settings, issues_path)
+        if not clauses:  # computed once, so not memoized (a memo key would hash the frames)
+            return _report_json(frames, settings, utc_timestamp(as_of), period_days)
+        return compute_report_json(frames, settings, as_of=as_of, period_days=period_days,
+                                   clauses=clauses)
     synced = load_frames(settings, cache_dir=cache_dir, client_factory=client_factory, now=now)
     return compute_report_json(
         synced, settings, as_of=as_of, period_days=period_days,
@@ -175,7 +191,7 @@ def items_command(
     period_days: int,
     *,
     cache_dir: Path = CACHE_DIR,
-    client_factory: ClientFactory = JiraClient,
+    client_factory: ClientFactory = jira_client,
     now: datetime | None = None,
     clauses: Sequence[Clause] = (),
 ) -> list[dict[str, Any]]:
@@ -213,7 +229,7 @@ def fetch_command(
     progress: Progress | None,
     *,
     cache_dir: Path = CACHE_DIR,
-    client_factory: ClientFactory = JiraClient,
+    client_factory: ClientFactory = jira_client,
     now: datetime | None = None,
 ) -> str:
     """``python app.py fetch``: sync (incrementally unless ``full``); a one-line summary."""
@@ -265,7 +281,7 @@ def _frames_and_version(
     return given, store_version or frames_fingerprint(given)
 
 
-class _DeferredClient(ClosesOnExit):
+class _DeferredClient:
     """An ``IssueSource`` that builds the real client on first use (see module doc)."""
 
     def __init__(self, jira: JiraSettings, factory: ClientFactory, cache_dir: Path) -> None:

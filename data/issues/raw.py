@@ -22,13 +22,15 @@ of decoding.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 import msgspec
 
 from configuration.errors import DataError
+from data.collector import collector_paused
 
 Id = str | int | None
 
@@ -118,7 +120,7 @@ def issue_type(mapped: tuple[str, ...] = ()) -> type[RawIssue]:
     """The :class:`RawIssue` subclass whose ``fields`` also keep the ``mapped`` ids as is.
 
     A mapped id that is a base field already is read from the base field instead
-    (see :func:`mapped_value`). The attributes are named ``m0``, ``m1``... after
+    (see :func:`mapped_readers`). The attributes are named ``m0``, ``m1``... after
     their position in ``mapped``, because a field id need not be an identifier.
     """
     extra = [i for i in dict.fromkeys(mapped) if i not in BASE_FIELD_NAMES]
@@ -136,14 +138,21 @@ def issue_type(mapped: tuple[str, ...] = ()) -> type[RawIssue]:
     )
 
 
-def mapped_value(fields: Fields, field_id: str) -> Any:
-    """The JSON value of a mapped field (a base field as the plain JSON it came from)."""
-    attribute = getattr(type(fields), "mapped_ids", {}).get(field_id)
-    if attribute is not None:
-        return getattr(fields, attribute)
-    if field_id in BASE_FIELD_NAMES:
-        return msgspec.to_builtins(getattr(fields, field_id))
-    return None
+def mapped_readers(
+    issue: type[RawIssue], mapped: Sequence[str]
+) -> list[tuple[str, Callable[[Fields], Any]]]:
+    """``(field id, reader)`` per mapped id: the reader returns the field's JSON value
+    from an issue's ``fields`` (a base field as the plain JSON it came from)."""
+    fields_type = next(f.type for f in msgspec.structs.fields(issue) if f.name == "fields")
+    attributes = getattr(fields_type, "mapped_ids", {})
+    readers = []
+    for field_id in dict.fromkeys(mapped):
+        if field_id in attributes:
+            readers.append((field_id, attrgetter(attributes[field_id])))
+        else:  # a base field, read as plain JSON
+            base = attrgetter(field_id)
+            readers.append((field_id, lambda fields, base=base: msgspec.to_builtins(base(fields))))
+    return readers
 
 
 class SearchPage(_Raw):
@@ -182,17 +191,17 @@ def _file_decoders(mapped: tuple[str, ...]) -> tuple[msgspec.json.Decoder, msgsp
 def decode_issues_file(data: bytes, mapped: Sequence[str], source: str) -> list[RawIssue]:
     """Raw issues from a file's bytes: a list of issues, one search answer, or a list
     of search answers. Raises :class:`DataError` naming ``source`` otherwise."""
-    key = tuple(mapped)
-    one, pages = _file_decoders(key)
-    try:
-        payload = one.decode(data)
-    except msgspec.ValidationError as first:
+    one, pages = _file_decoders(tuple(mapped))
+    with collector_paused():
         try:
-            return [issue for page in pages.decode(data) for issue in page.issues]
-        except msgspec.ValidationError:
-            raise _shape_error(first, source) from None
-    except msgspec.DecodeError as error:
-        raise DataError(f"The issues file {source} is not valid JSON ({error}).") from None
+            payload = one.decode(data)
+        except msgspec.ValidationError as first:
+            try:
+                return [issue for page in pages.decode(data) for issue in page.issues]
+            except msgspec.ValidationError:
+                raise _shape_error(first, source) from None
+        except msgspec.DecodeError as error:
+            raise DataError(f"The issues file {source} is not valid JSON ({error}).") from None
     return payload.issues if isinstance(payload, SearchPage) else payload
 
 
@@ -222,6 +231,7 @@ def as_raw_issues(raw_issues: Iterable[RawIssue | dict], mapped: Sequence[str]) 
     plain = [issue if isinstance(issue, dict) else msgspec.to_builtins(issue)
              for issue in issues]
     try:
-        return msgspec.convert(plain, list[wanted])
+        with collector_paused():
+            return msgspec.convert(plain, list[wanted])
     except msgspec.ValidationError as error:
         raise DataError(f"An issue is not shaped like a JIRA issue ({error}).") from None

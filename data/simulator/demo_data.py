@@ -23,14 +23,12 @@ the matching catalogs.
 
 from __future__ import annotations
 
-import gc
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from data.collector import collector_paused
 from data.simulator import demo_values as values
 from data.simulator.catalog import (
     PROJECT,
@@ -76,24 +74,8 @@ class Plan:
 def generate_demo_issues(*, anchor: datetime, seed: int = 7, count: int = 2400) -> list[dict]:
     """``count`` raw Cloud issues with complete changelogs, dated before ``anchor``."""
     anchor = anchor.replace(tzinfo=UTC) if anchor.tzinfo is None else anchor.astimezone(UTC)
-    with _collector_paused():
+    with collector_paused():
         return _generate(anchor, random.Random(seed), count)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building the (acyclic) issue dicts.
-
-    Its full passes over the growing heap doubled generation time for 10,000 issues;
-    nothing built here forms a cycle, so reference counting frees it all anyway.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _generate(anchor: datetime, rng: random.Random, count: int) -> list[dict]:
