@@ -40,7 +40,7 @@ from data.cache.results import ResultsCache, frames_fingerprint
 from data.cache.store import IssueStore
 from data.cache.sync import Cancel, IssueSource, Needs, Progress, SyncResult, sync_issues
 from data.issues.frames import IssueFrames
-from data.issues.normalize import load_raw_issues, normalize_issues
+from data.issues.normalize import iter_raw_issues, normalize_issues
 from data.jira.fields import value_field_ids
 from data.metrics.context import CalculationContext, utc_timestamp
 from data.metrics.report import compute_report, report_to_json
@@ -220,7 +220,7 @@ def with_filter_fields(settings: Settings, clauses: Sequence[Clause]) -> Setting
 def _file_frames(settings: Settings, issues_path: Path) -> IssueFrames:
     # The same field ids a sync normalizes, so both paths give the same numbers.
     field_ids = value_field_ids(settings)
-    return normalize_issues(load_raw_issues(issues_path, field_ids), field_ids)
+    return normalize_issues(iter_raw_issues(issues_path, field_ids), field_ids)
 
 
 def fetch_command(

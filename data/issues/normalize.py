@@ -20,10 +20,12 @@ Value rules for ``field_values`` are the ones documented in :mod:`data.issues.fr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -42,10 +44,10 @@ from data.issues.raw import (
     Fields,
     RawIssue,
     StatusCategory,
-    as_raw_issues,
-    decode_issues_file,
     issue_type,
+    iter_issues_file,
     mapped_readers,
+    typed_issues,
 )
 
 UTC_NS = "datetime64[ns, UTC]"
@@ -60,7 +62,10 @@ def normalize_issues(
     """Normalize raw issues into the five frames of :class:`IssueFrames`.
 
     ``raw_issues`` are typed issues (:mod:`data.issues.raw`, decoded with the same
-    ``field_ids``) or plain dicts, which are converted first. ``statuses`` are
+    ``field_ids``) or plain dicts, converted one at a time; an iterator is consumed
+    as it goes, so a file's issues need never all be decoded at once. When an id
+    comes more than once, the last copy wins (pages or files may overlap, and a later
+    copy is the fresher one), at the first copy's place. ``statuses`` are
     entries of JIRA's ``/status`` endpoint; when empty the status table is built from
     the issues' own status fields. Raises :class:`DataError` on a truncated changelog,
     an unreadable timestamp or an entry not shaped like a JIRA issue.
@@ -68,31 +73,29 @@ def normalize_issues(
     wanted = tuple(dict.fromkeys(field_ids))
     rows = _Rows(mapped_readers(issue_type(wanted), wanted))
     with collector_paused():
-        for raw in _unique(as_raw_issues(raw_issues, wanted)):
+        for raw in typed_issues(raw_issues, wanted):
             rows.add_issue(raw)
-    return IssueFrames(
-        issues=rows.issue_frame(),
-        transitions=rows.transition_frame(),
-        versions=rows.version_frame(),
-        field_values=_frame(rows.field_values, FIELD_VALUE_COLUMNS),
-        statuses=_status_frame(statuses, rows.seen_statuses),
-    )
+        frames = rows.frames(statuses)
+    if rows.repeated:
+        frames = rows.latest_copies(frames)
+    # a stable sort keeps the item order within one history
+    transitions = frames.transitions.sort_values(
+        ["issue_id", "at", "seq"], kind="stable", ignore_index=True)
+    return replace(frames, transitions=transitions)
 
 
 def _issue_id(raw: RawIssue) -> str:
     return str(raw.id or raw.key)
 
 
-def _unique(raw_issues: list[RawIssue]) -> Iterable[RawIssue]:
-    """One raw issue per id, the last one seen winning (pages or files may overlap, and
-    a later copy is the fresher one); the frames hold one row per issue."""
-    latest = {_issue_id(raw): raw for raw in raw_issues}
-    return latest.values() if len(latest) < len(raw_issues) else raw_issues
-
-
 def load_raw_issues(path: str | Path, field_ids: Iterable[str] = ()) -> list[RawIssue]:
-    """Read raw issues from a JSON file, decoding only what ``normalize_issues`` reads
-    for these mapped ``field_ids`` (pass the same ids to it).
+    """Read raw issues from a JSON file: :func:`iter_raw_issues`, all at once."""
+    return list(iter_raw_issues(path, field_ids))
+
+
+def iter_raw_issues(path: str | Path, field_ids: Iterable[str] = ()) -> Iterator[RawIssue]:
+    """Raw issues from a JSON file, each decoded when reached and holding only what
+    ``normalize_issues`` reads for these mapped ``field_ids`` (pass the same ids to it).
 
     Accepts a JSON list of issues, one search response (an object with ``issues``),
     or a list of such responses. Anything else raises :class:`DataError`.
@@ -102,29 +105,36 @@ def load_raw_issues(path: str | Path, field_ids: Iterable[str] = ()) -> list[Raw
         data = source.read_bytes()
     except OSError as error:
         raise DataError(f"Cannot read the issues file {source} ({error.strerror}).") from None
-    return decode_issues_file(data, tuple(dict.fromkeys(field_ids)), str(source))
+    return iter_issues_file(data, tuple(dict.fromkeys(field_ids)), str(source))
 
 
 class _Rows:
-    """Column lists filled issue by issue (lists, not row dicts, to keep memory low)."""
+    """Row tuples filled issue by issue (one append per row; turned into columns once)."""
 
     def __init__(self, readers: list[tuple[str, Callable[[Fields], Any]]]) -> None:
         self.readers = readers
-        self.issues: dict[str, list] = {c: [] for c in ISSUE_COLUMNS}
-        self.transitions: dict[str, list] = {c: [] for c in TRANSITION_COLUMNS}
-        self.versions: dict[str, list] = {c: [] for c in VERSION_COLUMNS}
-        self.field_values: dict[str, list] = {c: [] for c in FIELD_VALUE_COLUMNS}
+        self.issues: list[tuple] = []
+        self.transitions: list[tuple] = []
+        self.versions: list[tuple] = []
+        self.field_values: list[tuple] = []
         self.seen_statuses: dict[str, str] = {}
+        self.seen_ids: set[str] = set()
+        self.repeated = False
+        # rows of each child table after each issue: which copy a row came from
+        self.ends: dict[str, list[int]] = {"transitions": [], "versions": [], "field_values": []}
 
     def add_issue(self, raw: RawIssue) -> None:
         issue_id = _issue_id(raw)
+        if issue_id in self.seen_ids:
+            self.repeated = True
+        self.seen_ids.add(issue_id)
         fields = raw.fields
         status = fields.status
         name = (status.name if status else None) or ""
         category = ((status.statusCategory if status else None) or _NO_CATEGORY).key or ""
         if name and category and name not in self.seen_statuses:
             self.seen_statuses[name] = category
-        values = (
+        self.issues.append((
             issue_id,
             raw.key or "",
             (fields.issuetype.name if fields.issuetype else None) or "",
@@ -136,18 +146,18 @@ class _Rows:
             fields.summary or "",
             (fields.parent.fields.summary if fields.parent and fields.parent.fields else None)
             or "",
-        )
-        for column, value in zip(self.issues.values(), values, strict=True):
-            column.append(value)
+        ))
         if raw.changelog is not None:
             self._add_transitions(issue_id, raw)
         if fields.fixVersions or fields.versions:
             self._add_versions(issue_id, fields)
         for field_id, read in self.readers:
-            for row_field, value in _field_rows(field_id, read(fields)):
-                self.field_values["issue_id"].append(issue_id)
-                self.field_values["field_id"].append(row_field)
-                self.field_values["value"].append(value)
+            value = read(fields)
+            if value is not None:
+                self.field_values.extend(
+                    (issue_id, row_field, text) for row_field, text in _field_rows(field_id, value))
+        for table, ends in self.ends.items():
+            ends.append(len(getattr(self, table)))
 
     def _add_transitions(self, issue_id: str, raw: RawIssue) -> None:
         changelog = raw.changelog
@@ -158,41 +168,52 @@ class _Rows:
                 f"Issue {raw.key} has a truncated changelog ({len(histories)} of "
                 f"{total} entries); fetch it again with the complete changelog."
             )
-        ids, ats, seqs, sources, targets = self.transitions.values()
+        rows = self.transitions
         for position, entry in enumerate(histories):
             for item in entry.items or ():
                 if item.field == "status":  # most histories change other fields
-                    ids.append(issue_id)
-                    ats.append(entry.created)
-                    seqs.append(_history_seq(entry.id, position))
-                    sources.append(item.fromString or "")
-                    targets.append(item.toString or "")
+                    rows.append((issue_id, entry.created, _history_seq(entry.id, position),
+                                 item.fromString or "", item.toString or ""))
 
     def _add_versions(self, issue_id: str, fields: Fields) -> None:
-        columns = self.versions
         for relation, entries in (("fix", fields.fixVersions), ("affects", fields.versions)):
-            for entry in entries or ():
-                columns["issue_id"].append(issue_id)
-                columns["relation"].append(relation)
-                columns["version_id"].append(str(entry.id or entry.name or ""))
-                columns["name"].append(entry.name or "")
-                columns["released"].append(bool(entry.released))
-                columns["release_date"].append(entry.releaseDate or "")
+            self.versions.extend(
+                (issue_id, relation, str(entry.id or entry.name or ""), entry.name or "",
+                 bool(entry.released), entry.releaseDate or "")
+                for entry in entries or ()
+            )
 
-    def issue_frame(self) -> pd.DataFrame:
-        frame = _frame(self.issues, ISSUE_COLUMNS)
+    def frames(self, statuses: Iterable[dict]) -> IssueFrames:
+        """The five frames, rows in the order they came (transitions not sorted yet)."""
+        issues = _frame(self.issues, ISSUE_COLUMNS)
         for column in ("created", "updated", "resolved"):
-            frame[column] = parse_timestamps(frame[column], column)
-        return frame
+            issues[column] = parse_timestamps(issues[column], column)
+        transitions = _frame(self.transitions, TRANSITION_COLUMNS)
+        transitions["at"] = parse_timestamps(transitions["at"], "changelog created")
+        return IssueFrames(
+            issues=issues,
+            transitions=transitions,
+            versions=_frame(self.versions, VERSION_COLUMNS),
+            field_values=_frame(self.field_values, FIELD_VALUE_COLUMNS),
+            statuses=_status_frame(statuses, self.seen_statuses),
+        )
 
-    def transition_frame(self) -> pd.DataFrame:
-        frame = _frame(self.transitions, TRANSITION_COLUMNS)
-        frame["at"] = parse_timestamps(frame["at"], "changelog created")
-        # a stable sort keeps the item order within one history
-        return frame.sort_values(["issue_id", "at", "seq"], kind="stable", ignore_index=True)
+    def latest_copies(self, frames: IssueFrames) -> IssueFrames:
+        """Only the last copy of each repeated issue, in first-seen order of the ids."""
+        ids = frames.issues["issue_id"]
+        stale = ids.duplicated(keep="last").to_numpy()
+        first_seen = pd.factorize(ids)[0]  # codes in order of first appearance
+        kept = {"issues": _reordered(frames.issues, ~stale, first_seen)}
+        for table, ends in self.ends.items():
+            copy = np.repeat(np.arange(len(ends)), np.diff(ends, prepend=0))
+            kept[table] = _reordered(getattr(frames, table), ~stale[copy], first_seen[copy])
+        return replace(frames, **kept)
 
-    def version_frame(self) -> pd.DataFrame:
-        return _frame(self.versions, VERSION_COLUMNS)
+
+def _reordered(frame: pd.DataFrame, keep: np.ndarray, order: np.ndarray) -> pd.DataFrame:
+    """The rows where ``keep``, stably sorted by ``order``."""
+    rows = frame[keep]
+    return rows.iloc[np.argsort(order[keep], kind="stable")].reset_index(drop=True)
 
 
 def _history_seq(history_id: Any, position: int) -> int:
@@ -247,10 +268,12 @@ _NON_TEXT = {"created": object, "updated": object, "resolved": object, "at": obj
              "seq": "int64", "released": bool}
 
 
-def _frame(columns: dict[str, list], names: tuple[str, ...]) -> pd.DataFrame:
+def _frame(rows: list[tuple], names: tuple[str, ...]) -> pd.DataFrame:
     """A frame with explicit dtypes, so an empty table has the same dtypes as a full one."""
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
     return pd.DataFrame(
-        {name: _column(columns[name], _NON_TEXT.get(name)) for name in names},
+        {name: _column(list(values), _NON_TEXT.get(name))
+         for name, values in zip(names, columns, strict=True)},
         columns=list(names),
     )
 
@@ -272,4 +295,4 @@ def _status_frame(statuses: Iterable[dict], seen: dict[str, str]) -> pd.DataFram
             table.setdefault(name, category)
     if not table:
         table = dict(seen)
-    return _frame({"name": list(table), "category": list(table.values())}, STATUS_COLUMNS)
+    return _frame(list(table.items()), STATUS_COLUMNS)

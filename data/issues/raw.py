@@ -22,7 +22,7 @@ of decoding.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from operator import attrgetter
 from typing import Any
@@ -30,7 +30,6 @@ from typing import Any
 import msgspec
 
 from configuration.errors import DataError
-from data.collector import collector_paused
 
 Id = str | int | None
 
@@ -181,35 +180,67 @@ def page_decoder(mapped: tuple[str, ...] = ()) -> msgspec.json.Decoder:
     return msgspec.json.Decoder(page_type(mapped))
 
 
+class _RawPage(_Raw):
+    """A search answer whose issues are not decoded yet (each one is decoded when
+    reached, so that a file's issues need never all be in memory as objects)."""
+
+    issues: list[msgspec.Raw]
+
+
+_OUTER = msgspec.json.Decoder(_RawPage | list[msgspec.Raw])
+_PAGE = msgspec.json.Decoder(_RawPage)
+
+
 @lru_cache(maxsize=32)
-def _file_decoders(mapped: tuple[str, ...]) -> tuple[msgspec.json.Decoder, msgspec.json.Decoder]:
-    page = page_type(mapped)
-    return (msgspec.json.Decoder(page | list[issue_type(mapped)]),
-            msgspec.json.Decoder(list[page]))
+def _issue_decoder(mapped: tuple[str, ...]) -> msgspec.json.Decoder:
+    return msgspec.json.Decoder(issue_type(mapped))
 
 
-def decode_issues_file(data: bytes, mapped: Sequence[str], source: str) -> list[RawIssue]:
-    """Raw issues from a file's bytes: a list of issues, one search answer, or a list
-    of search answers. Raises :class:`DataError` naming ``source`` otherwise."""
-    one, pages = _file_decoders(tuple(mapped))
-    with collector_paused():
+def iter_issues_file(data: bytes, mapped: Sequence[str], source: str) -> Iterator[RawIssue]:
+    """Raw issues from a file's bytes, decoded one at a time: a list of issues, one
+    search answer, or a list of search answers. Raises :class:`DataError` naming
+    ``source`` otherwise (for a bad entry, when it is reached)."""
+    try:
+        outer = _OUTER.decode(data)
+    except msgspec.ValidationError:
+        raise _shape_error(None, source) from None
+    except msgspec.DecodeError as error:
+        raise DataError(f"The issues file {source} is not valid JSON ({error}).") from None
+    decode = _issue_decoder(tuple(mapped)).decode
+    for position, element in enumerate(_issue_elements(outer, source)):
         try:
-            payload = one.decode(data)
-        except msgspec.ValidationError as first:
-            try:
-                return [issue for page in pages.decode(data) for issue in page.issues]
-            except msgspec.ValidationError:
-                raise _shape_error(first, source) from None
-        except msgspec.DecodeError as error:
-            raise DataError(f"The issues file {source} is not valid JSON ({error}).") from None
-    return payload.issues if isinstance(payload, SearchPage) else payload
+            yield decode(element)
+        except msgspec.ValidationError as error:
+            raise _shape_error(f"issue {position + 1}: {error}", source) from None
 
 
-def _shape_error(error: msgspec.ValidationError, source: str) -> DataError:
-    if " - at `$" in str(error):  # inside the list: one entry is wrong
+def _issue_elements(outer: _RawPage | list[msgspec.Raw], source: str) -> Iterator[msgspec.Raw]:
+    if isinstance(outer, _RawPage):
+        yield from outer.issues
+        return
+    if not outer or not _is_page(outer[0]):
+        yield from outer
+        return
+    for element in outer:  # a list of search answers: every element must be one
+        try:
+            yield from _PAGE.decode(element).issues
+        except msgspec.ValidationError:
+            raise _shape_error(None, source) from None
+
+
+def _is_page(element: msgspec.Raw) -> bool:
+    try:
+        _PAGE.decode(element)
+    except msgspec.ValidationError:
+        return False
+    return True
+
+
+def _shape_error(problem: str | None, source: str) -> DataError:
+    if problem is not None:  # one entry is wrong
         return DataError(
             f"The issues file {source} holds an entry that is not a JIRA issue "
-            f"(each needs 'key' and 'fields'; {error})."
+            f"(each needs 'key' and 'fields'; {problem})."
         )
     return DataError(
         f"The issues file {source} must hold a list of issues, a search response "
@@ -217,21 +248,20 @@ def _shape_error(error: msgspec.ValidationError, source: str) -> DataError:
     )
 
 
-def as_raw_issues(raw_issues: Iterable[RawIssue | dict], mapped: Sequence[str]) -> list[RawIssue]:
-    """Typed issues from decoded ones or from plain dicts (tests, older callers).
-
-    Already typed issues of the right type pass through; dicts (and structs decoded
-    for other mapped fields) are converted, which raises :class:`DataError` for
-    anything not shaped like a JIRA issue.
-    """
+def typed_issues(
+    raw_issues: Iterable[RawIssue | dict], mapped: Sequence[str]
+) -> Iterator[RawIssue]:
+    """Typed issues from decoded ones or from plain dicts (tests, older callers), one
+    at a time. Issues already of the right type pass through; dicts (and structs
+    decoded for other mapped fields) are converted, which raises :class:`DataError`
+    for anything not shaped like a JIRA issue."""
     wanted = issue_type(tuple(mapped))
-    issues = list(raw_issues)
-    if all(type(issue) is wanted for issue in issues):
-        return issues
-    plain = [issue if isinstance(issue, dict) else msgspec.to_builtins(issue)
-             for issue in issues]
-    try:
-        with collector_paused():
-            return msgspec.convert(plain, list[wanted])
-    except msgspec.ValidationError as error:
-        raise DataError(f"An issue is not shaped like a JIRA issue ({error}).") from None
+    for issue in raw_issues:
+        if type(issue) is wanted:
+            yield issue
+            continue
+        plain = issue if isinstance(issue, dict) else msgspec.to_builtins(issue)
+        try:
+            yield msgspec.convert(plain, wanted)
+        except msgspec.ValidationError as error:
+            raise DataError(f"An issue is not shaped like a JIRA issue ({error}).") from None

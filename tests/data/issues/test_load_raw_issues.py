@@ -54,3 +54,20 @@ def test_bad_content_is_a_data_error(tmp_path, content, message):
 def test_missing_file_is_a_data_error(tmp_path):
     with pytest.raises(DataError, match="Cannot read the issues file"):
         load_raw_issues(tmp_path / "absent.json")
+
+
+def test_only_the_fields_in_use_are_decoded(tmp_path):
+    path = tmp_path / "issues.json"
+    raw = issue("A-1", fields={"customfield_1": {"value": "x"}, "customfield_2": "unused"})
+    path.write_text(json.dumps([raw]), encoding="utf-8")
+    (decoded,) = load_raw_issues(path, ["customfield_1"])
+    assert decoded.fields.status.name == "To Do"
+    assert decoded.fields.m0 == {"value": "x"}  # the mapped field, as its JSON
+    assert not hasattr(decoded.fields, "summary")  # everything else is skipped
+
+
+def test_a_bad_entry_after_good_ones_is_a_data_error(tmp_path):
+    path = tmp_path / "issues.json"
+    path.write_text(json.dumps([issue("A-1"), {"key": "A-2"}]), encoding="utf-8")
+    with pytest.raises(DataError, match=r"not a JIRA issue .*issue 2: .* `fields`"):
+        load_raw_issues(path)

@@ -146,3 +146,28 @@ def test_duplicate_issues_keep_the_last_copy():
     assert frames.issues["key"].tolist() == ["A-1", "A-2"]
     assert frames.issues["status"].tolist() == ["Done", "To Do"]
     assert len(frames.transitions) == 1
+
+
+def test_a_repeated_issue_keeps_only_its_last_copy_in_every_table():
+    old = issue("A-1", fix_versions=[version("1", "v1", True, "2026-01-10")],
+                fields={"customfield_1": "old"},
+                transitions=[("2026-01-02T10:00:00.000+0000", "To Do", "In Progress")])
+    new = issue("A-1", fix_versions=[version("2", "v2", True, "2026-01-11")],
+                fields={"customfield_1": "new"},
+                transitions=[("2026-01-03T10:00:00.000+0000", "To Do", "Done")])
+    frames = normalize_issues(iter([old, issue("A-2"), new]), ["customfield_1"])
+    assert frames.issues["key"].tolist() == ["A-1", "A-2"]  # at the first copy's place
+    assert frames.versions["name"].tolist() == ["v2"]
+    assert frames.field_values["value"].tolist() == ["new"]
+    assert frames.transitions["to_status"].tolist() == ["Done"]
+
+
+def test_an_entry_not_shaped_like_an_issue_is_a_data_error():
+    with pytest.raises(DataError, match="not shaped like a JIRA issue"):
+        normalize_issues([{"key": "A-1", "fields": {"created": 5}}], [])
+
+
+def test_a_mapped_system_field_is_read_as_its_json():
+    raw = issue("A-1", fix_versions=[version("1", "v1", True, "2026-01-10")])
+    frame = normalize_issues([raw], ["fixVersions"]).field_values
+    assert frame[["field_id", "value"]].values.tolist() == [["fixVersions", "v1"]]
