@@ -58,7 +58,8 @@ def create_app(settings_path: Path, *, cache_dir: Path = CACHE_DIR,
     :func:`configuration.access.access_from_env`); applied here, where the WSGI app
     is built, so that no way of serving the app skips it.
     """
-    runtime = Runtime(settings_path, cache_dir, as_of_provider=as_of_provider, clock=clock)
+    runtime = Runtime(settings_path, cache_dir, as_of_provider=as_of_provider,
+                      clock=clock).start()
     atexit.register(runtime.close)
     manager = background_manager(cache_dir)
     app = dash.Dash(__name__, title=TITLE, assets_folder=str(ASSETS_DIR),

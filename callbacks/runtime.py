@@ -2,6 +2,8 @@
 
 Terms:
 
+- *start-up*: building a :class:`Runtime` does no I/O; :meth:`Runtime.start` (called
+  once by ``create_app``) reads the settings file or starts demo mode.
 - *demo mode*: no settings file exists. The project's JIRA simulator runs in this
   process on 127.0.0.1 and the settings point at it (``demo_settings``); data is
   still fetched through the real client and cache.
@@ -41,7 +43,6 @@ import logging
 import math
 import shutil
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -53,6 +54,7 @@ from configuration.settings import JiraSettings, Settings
 from configuration.settings_file import load_settings, save_settings, token_refusal
 from configuration.validation import settings_to_dict
 from data import exports, service
+from data.cache.memo import LruMemo
 from data.cache.sync import SyncResult
 from data.metrics.context import CalculationContext
 from data.metrics.report import compute_report, report_to_json
@@ -93,31 +95,6 @@ class PageData:
     key: tuple
 
 
-class _Memo:
-    """A small thread-safe LRU (functools' caches cannot be cleared per entry)."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._entries: OrderedDict[Any, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get_or_make(self, key: Any, make: Callable[[], Any]) -> Any:
-        with self._lock:
-            if key in self._entries:
-                self._entries.move_to_end(key)
-                return self._entries[key]
-        value = make()  # outside the lock: two threads may both compute, never block
-        with self._lock:
-            self._entries[key] = value
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
-        return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-
 def utc_now() -> datetime:
     """The current time in UTC: the runtime's clock unless a test injects one."""
     return datetime.now(UTC)
@@ -156,16 +133,29 @@ class Runtime:
         self._as_of_provider = as_of_provider
         self.clock = clock
         self._lock = threading.RLock()
-        self._data = _Memo(DATA_MEMO)
-        self._pages = _Memo(PAGE_MEMO)
+        self._data: LruMemo[PageData] = LruMemo(DATA_MEMO)
+        self._pages: LruMemo[Any] = LruMemo(PAGE_MEMO)
         self.simulator = None
         self.team = team.team_mode()
-        self._signature = file_signature(self.settings_path)
-        self.demo = not self.settings_path.exists()
-        # A settings file that fails to load: the dashboard still starts (on the
-        # defaults, nothing to fetch) and says why, so it can be fixed in Settings.
+        # No I/O here (a Runtime is cheap to build, and building one never starts a
+        # server or deletes a folder): :meth:`start` reads the settings file and, in demo
+        # mode, starts the simulator. Until then: the defaults, nothing to fetch.
+        self._started = False
+        self._signature: Signature = None
+        self.demo = False
         self.settings_problem: str | None = None
-        self.settings = self._initial_settings()
+        self.settings = Settings()
+
+    def start(self) -> Runtime:
+        """The start-up step: load the settings file, or start demo mode when there is
+        none (simulator started, demo cache folder emptied). Once; returns ``self``."""
+        with self._lock:
+            if not self._started:
+                self._started = True
+                self._signature = file_signature(self.settings_path)
+                self.demo = not self.settings_path.exists()
+                self.settings = self._initial_settings()
+        return self
 
     # ---- a background job's copy ------------------------------------------------
 
@@ -181,8 +171,8 @@ class Runtime:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._lock = threading.RLock()
-        self._data = _Memo(DATA_MEMO)
-        self._pages = _Memo(PAGE_MEMO)
+        self._data = LruMemo(DATA_MEMO)
+        self._pages = LruMemo(PAGE_MEMO)
         self.simulator = None
 
     # ---- settings --------------------------------------------------------------
@@ -192,6 +182,8 @@ class Runtime:
             try:
                 return load_settings(self.settings_path)
             except ConfigError as exc:
+                # The dashboard still starts (on the defaults, nothing to fetch) and
+                # says why, so the file can be fixed in Settings.
                 log.warning("Settings not loaded: %s", exc)
                 self.settings_problem = str(exc)
                 return Settings()
@@ -281,9 +273,16 @@ class Runtime:
 
     # ---- data ------------------------------------------------------------------
 
+    def _current(self) -> tuple[Settings, Path]:
+        """The settings and the cache folder they use, read together under the lock that
+        ``_apply`` changes them under (new settings never pair with the old folder)."""
+        with self._lock:
+            return self.settings, self.cache_dir
+
     def stored(self) -> SyncResult | None:
         """The last good data in the cache, without fetching (None when there is none)."""
-        return service.load_cached(self.settings, cache_dir=self.cache_dir)
+        settings, cache_dir = self._current()
+        return service.load_cached(settings, cache_dir=cache_dir)
 
     def needs_first_fetch(self) -> bool:
         return self.stored() is None
@@ -295,15 +294,16 @@ class Runtime:
         ``full``: every issue again; ``refresh``: what changed, even when the cache is
         fresh (the Refresh button); neither: only when the cache cannot answer.
         """
-        return service.load_frames(self.settings, full=full, refresh=refresh,
-                                   progress=progress, cancel=cancel, cache_dir=self.cache_dir)
+        settings, cache_dir = self._current()
+        return service.load_frames(settings, full=full, refresh=refresh,
+                                   progress=progress, cancel=cancel, cache_dir=cache_dir)
 
     def page_data(self, window: PagePeriod) -> PageData | None:
         """Report, previous period and items of ``window`` (None before any data)."""
-        stored = self.stored()
+        settings, cache_dir = self._current()
+        stored = service.load_cached(settings, cache_dir=cache_dir)
         if stored is None:
             return None
-        settings = self.settings
         key = (stored.store_version, repr(settings), window.as_of, window.period_days)
 
         def make() -> PageData:
@@ -337,8 +337,9 @@ class Runtime:
 
     def prefetch(self) -> None:
         """A first sync when the cache has nothing (demo start): no request otherwise."""
-        if self.stored() is None:
-            service.load_frames(self.settings, cache_dir=self.cache_dir)
+        settings, cache_dir = self._current()
+        if service.load_cached(settings, cache_dir=cache_dir) is None:
+            service.load_frames(settings, cache_dir=cache_dir)
 
     def flight_status(self) -> FlightStatus | None:
         """Team mode: the shared state of the latest fetch of this query, else None.
@@ -346,10 +347,11 @@ class Runtime:
         None too when Redis cannot answer (logged): the page then has nothing to add,
         and the next fetch reports the outage itself.
         """
-        if not self.team or not self.settings.jira.url:
+        settings, cache_dir = self._current()
+        if not self.team or not settings.jira.url:
             return None
         try:
-            key = service.issue_store(self.settings, self.cache_dir).key
+            key = service.issue_store(settings, cache_dir).key
             return team.fetch_status(key)
         except DashboardError as exc:
             log.warning("Fetch status unavailable: %s", exc)

@@ -147,7 +147,7 @@ def test_without_start_up_no_prefetch_thread_and_saves_elsewhere_apply(tmp_path)
     assert "dashboard-start-up" not in started
     client = dashboard.server.test_client()
     assert _layout_store(client, ids.PERIOD_STORE)["period_days"] == 90
-    other = Runtime(path, tmp_path / "cache")  # another worker saves new settings
+    other = Runtime(path, tmp_path / "cache").start()  # another worker saves new settings
     other.save({**other.public_settings(), "period_days": 45})
     assert _layout_store(client, ids.PERIOD_STORE)["period_days"] == 45  # next request
     assert dashboard.server.config["DASHBOARD_RUNTIME"].settings.period_days == 45

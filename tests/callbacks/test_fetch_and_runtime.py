@@ -40,7 +40,8 @@ def fetch(runtime: Runtime, *, full: bool = True) -> tuple[dict, list]:
 
 
 def test_a_fetch_reports_progress_and_a_summary(simulator, tmp_path):
-    runtime = Runtime(write_settings(tmp_path / "s.json", simulator.url), tmp_path / "cache")
+    runtime = Runtime(write_settings(tmp_path / "s.json", simulator.url),
+                      tmp_path / "cache").start()
     assert runtime.needs_first_fetch()
     result, progress = fetch(runtime)
     assert result["ok"] is True
@@ -58,7 +59,7 @@ def test_a_fetch_reports_progress_and_a_summary(simulator, tmp_path):
 ])
 def test_a_failed_fetch_is_one_sentence_without_the_token(simulator, tmp_path, jira, expected):
     runtime = Runtime(write_settings(tmp_path / "s.json", simulator.url, **jira),
-                      tmp_path / "cache")
+                      tmp_path / "cache").start()
     result, _ = fetch(runtime)
     assert result["ok"] is False
     assert expected in result["error"]
@@ -69,7 +70,7 @@ def test_a_failed_fetch_is_one_sentence_without_the_token(simulator, tmp_path, j
 def test_an_unavailable_jira_keeps_the_last_good_data(tmp_path):
     with JiraSimulator(ISSUES) as simulator:  # its own: the faults must not leak
         runtime = Runtime(write_settings(tmp_path / "s.json", simulator.url),
-                          tmp_path / "cache")
+                          tmp_path / "cache").start()
         assert fetch(runtime)[0]["ok"]
         synced_at = runtime.last_sync()
         simulator.fail_next(50, 503, retry_after=0.01)
@@ -81,7 +82,8 @@ def test_an_unavailable_jira_keeps_the_last_good_data(tmp_path):
 
 
 def test_saving_a_new_mapping_recomputes_and_a_new_query_refetches(simulator, tmp_path):
-    runtime = Runtime(write_settings(tmp_path / "s.json", simulator.url), tmp_path / "cache")
+    runtime = Runtime(write_settings(tmp_path / "s.json", simulator.url),
+                      tmp_path / "cache").start()
     assert fetch(runtime)[0]["ok"]
     raw = runtime.public_settings()
     raw["workflow"]["waiting_statuses"] = ["Blocked", "Ready for QA", "On Hold"]
@@ -94,10 +96,29 @@ def test_saving_a_new_mapping_recomputes_and_a_new_query_refetches(simulator, tm
     assert saved["jira"]["jql"] == "project = DEMO AND type = Story"
 
 
-def test_demo_mode_without_a_settings_file(tmp_path):
+def test_building_a_runtime_does_no_io_until_start(tmp_path):
+    """Rule: ``Runtime(...)`` starts no server and deletes nothing; the start-up step
+    (``start()``) does, once."""
     leftover = tmp_path / "cache" / "demo" / "issues" / "old-key"
     leftover.mkdir(parents=True)
     runtime = Runtime(tmp_path / "missing.json", tmp_path / "cache")
+    assert (runtime.simulator, runtime.demo, runtime.cache_dir) == (
+        None, False, tmp_path / "cache")
+    assert leftover.exists()
+    try:
+        assert runtime.start() is runtime
+        simulator = runtime.simulator
+        assert simulator is not None
+        assert not leftover.exists()
+        assert runtime.start().simulator is simulator  # once: no second simulator
+    finally:
+        runtime.close()
+
+
+def test_demo_mode_without_a_settings_file(tmp_path):
+    leftover = tmp_path / "cache" / "demo" / "issues" / "old-key"
+    leftover.mkdir(parents=True)
+    runtime = Runtime(tmp_path / "missing.json", tmp_path / "cache").start()
     try:
         assert runtime.demo is True
         assert runtime.cache_dir == tmp_path / "cache" / "demo"
@@ -110,7 +131,8 @@ def test_demo_mode_without_a_settings_file(tmp_path):
 
 
 def test_save_asks_jira_about_a_new_query(simulator, tmp_path):
-    runtime = Runtime(write_settings(tmp_path / "s.json", simulator.url), tmp_path / "cache")
+    runtime = Runtime(write_settings(tmp_path / "s.json", simulator.url),
+                      tmp_path / "cache").start()
     jira = runtime.settings.jira
     assert jql_problem(runtime, jira) is None  # unchanged: not asked
     problem = jql_problem(runtime, replace(jira, token=None, jql="projct = DEMO"))
@@ -121,7 +143,7 @@ def test_save_asks_jira_about_a_new_query(simulator, tmp_path):
 def test_an_invalid_settings_file_starts_on_defaults_and_says_why(tmp_path):
     path = tmp_path / "s.json"
     path.write_text('{"period_days": 0}')
-    runtime = Runtime(path, tmp_path / "cache")
+    runtime = Runtime(path, tmp_path / "cache").start()
     assert runtime.demo is False
     assert "period_days" in runtime.settings_problem
     assert runtime.settings.jira.url is None
@@ -133,7 +155,7 @@ def test_an_invalid_settings_file_starts_on_defaults_and_says_why(tmp_path):
 
 def test_a_save_in_one_process_reaches_another_on_its_next_request(simulator, tmp_path):
     path = write_settings(tmp_path / "s.json", simulator.url)
-    saver, reader = (Runtime(path, tmp_path / "cache") for _ in range(2))
+    saver, reader = (Runtime(path, tmp_path / "cache").start() for _ in range(2))
     assert reader.refresh_settings() is False  # unchanged: nothing reloaded
     raw = saver.public_settings()
     raw["period_days"] = 45
@@ -151,7 +173,7 @@ def test_a_save_in_one_process_reaches_another_on_its_next_request(simulator, tm
 
 def test_a_broken_file_keeps_the_settings_in_use_and_says_why(simulator, tmp_path):
     path = write_settings(tmp_path / "s.json", simulator.url)
-    runtime = Runtime(path, tmp_path / "cache")
+    runtime = Runtime(path, tmp_path / "cache").start()
     path.write_text('{"period_days": 0}')
     assert runtime.refresh_settings() is False
     assert runtime.settings.jira.url == simulator.url
@@ -162,7 +184,7 @@ def test_a_broken_file_keeps_the_settings_in_use_and_says_why(simulator, tmp_pat
 
 
 def test_a_demo_process_picks_up_a_saved_file(tmp_path):
-    runtime = Runtime(tmp_path / "s.json", tmp_path / "cache")
+    runtime = Runtime(tmp_path / "s.json", tmp_path / "cache").start()
     try:
         demo_url = runtime.simulator.url
         assert runtime.refresh_settings() is False  # still no file

@@ -33,7 +33,7 @@ def team_runtime(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str) -> R
     # Port 9 (discard): nothing is fetched here, the URL only names the store key.
     path.write_text(json.dumps(settings_to_dict(demo_settings("http://127.0.0.1:9"),
                                                 include_token=True)))
-    return Runtime(path, tmp_path / "cache")
+    return Runtime(path, tmp_path / "cache").start()
 
 
 def publish(url: str, runtime: Runtime, *, lock: bool = False, **fields: str) -> None:
@@ -90,7 +90,7 @@ def test_single_process_mode_has_no_flight_to_watch(tmp_path, monkeypatch, redis
     runtime = team_runtime(tmp_path, monkeypatch, redis_url)
     publish(redis_url, runtime, state="running")
     monkeypatch.delenv("REDIS_URL")
-    single = Runtime(runtime.settings_path, tmp_path / "cache")
+    single = Runtime(runtime.settings_path, tmp_path / "cache").start()
     assert single.team is False
     assert single.flight_status() is None
     assert watch_outcome(single, WATCHING, None) == (dash.no_update, True)

@@ -162,11 +162,11 @@ def test_the_dashboard_fetch_runs_as_a_job_against_jira_over_http(
     assert result is not None, "the fetch job hung"
     assert result["ok"] is True, result
     assert result["summary"].startswith("Fetched 5 issues (full sync")
-    assert Runtime(settings, tmp_path / "cache").stored() is not None  # in the shared cache
+    assert Runtime(settings, tmp_path / "cache").start().stored() is not None  # in the shared cache
 
 
 def test_a_runtime_reaches_a_job_as_settings_and_paths_only(tmp_path):
-    runtime = Runtime(tmp_path / "missing.json", tmp_path / "cache")  # demo: a simulator
+    runtime = Runtime(tmp_path / "missing.json", tmp_path / "cache").start()  # demo: a simulator
     try:
         copy = dill.loads(dill.dumps(runtime))
         assert copy.settings == runtime.settings  # pointing at the parent's simulator

@@ -19,7 +19,7 @@ KEYS = list(ids.SETTINGS_INPUTS)
 
 @pytest.fixture
 def runtime(tmp_path):
-    demo = Runtime(tmp_path / "settings.json", tmp_path / "cache")
+    demo = Runtime(tmp_path / "settings.json", tmp_path / "cache").start()
     yield demo
     demo.close()
 
@@ -136,7 +136,7 @@ def saved(tmp_path):
         path.parent.mkdir()
         path.write_text(json.dumps({"jira": {"url": sim.url, "email": "me@example.com",
                                              "token": SAVED_TOKEN, "jql": "project = DEMO"}}))
-        runtime = Runtime(path, tmp_path / "cache")
+        runtime = Runtime(path, tmp_path / "cache").start()
         yield runtime, path
         runtime.close()
 
@@ -216,7 +216,7 @@ def test_test_connection_to_a_hung_jira_answers_after_one_timeout(tmp_path):
         path.parent.mkdir()
         path.write_text(json.dumps({"jira": {"url": jira.url, "email": "me@example.com",
                                              "timeout_seconds": 0.3}}))
-        runtime = Runtime(path, tmp_path / "cache")
+        runtime = Runtime(path, tmp_path / "cache").start()
         shown = text_of(cb.test_connection(runtime, form_of(runtime, jira__token="typed-1")))
         assert "no answer within 0.3 s." in shown
         assert "retr" not in shown
