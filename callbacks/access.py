@@ -10,9 +10,11 @@ Terms: see :mod:`configuration.access`. :func:`protect` installs, in this order:
    (asking the browser to log in) or 429 (too many failed logins, see
    :mod:`configuration.login_throttle`); in ``proxy`` mode it reads the proxy's
    user and groups headers; in ``local`` mode the user is an admin;
-3. *the settings gate*: a viewer's call of an admin-only callback (Test connection,
-   Validate, loading fields from JIRA, Save: each sends the token to JIRA or writes
-   the settings) is refused with 403 before Dash runs it.
+3. *the settings gate*: a viewer's call of an admin-only callback is refused with 403
+   before Dash runs it. Admin-only are the callbacks the Settings buttons trigger
+   (Test connection, Validate, Reload from JIRA, Save: each sends the token to JIRA
+   or writes the settings), found by their registered inputs in Dash's callback map:
+   Dash runs the callback the body's ``output`` key names, so that key decides.
 
 Written by hand rather than with dash-auth: dash-auth 2.3 answers a malformed
 ``Authorization`` header (another scheme, bad base64, no colon, not UTF-8) or an
@@ -23,6 +25,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
+from typing import Any
 
 import flask
 from dash import Dash
@@ -40,9 +44,6 @@ from configuration.request_checks import BadCredentials, parse_basic
 from ui import ids
 
 log = logging.getLogger(__name__)
-# The callbacks only an admin may run, by the component their answer goes to.
-ADMIN_OUTPUTS = frozenset({ids.SETTINGS_TEST_RESULT, ids.SETTINGS_VALIDATE_RESULT,
-                           ids.SETTINGS_LOAD_RESULT, ids.SETTINGS_SAVE_RESULT})
 CALLBACK_PATH = "/_dash-update-component"
 VIEWER_REFUSED = "Only an admin can change the settings or test the JIRA connection."
 
@@ -58,7 +59,7 @@ def protect(app: Dash, policy: AccessPolicy | None = None, *,
                     "mark admins in DASH_USERS (alice:pw:admin) or list them in %s / %s.",
                     ADMINS_VARIABLE, ADMIN_GROUPS_VARIABLE)
     throttle = FailedLogins() if throttle is None else throttle
-    server.before_request(lambda: _identify(policy, throttle) or _gate())
+    server.before_request(lambda: _identify(policy, throttle) or _gate(app.callback_map))
     return app
 
 
@@ -111,22 +112,23 @@ def _challenge() -> flask.Response:
                           {"WWW-Authenticate": 'Basic realm="Delivery Metrics", charset="UTF-8"'})
 
 
-def _gate() -> flask.Response | None:
+def _gate(callback_map: Mapping[str, Mapping[str, Any]]) -> flask.Response | None:
     request = flask.request
     if current_role() == "admin" or request.method != "POST" or \
             not request.path.endswith(CALLBACK_PATH):
         return None
     body = request.get_json(silent=True)
     output = body.get("output") if isinstance(body, dict) else None
-    if isinstance(output, str) and not admin_only(output):
+    if isinstance(output, str) and not admin_only(callback_map, output):
         return None
-    # An admin-only callback, or a body Dash could not dispatch anyway.
     return flask.Response(VIEWER_REFUSED + "\n", 403, {"Content-Type": "text/plain"})
 
 
-def admin_only(output: str) -> bool:
-    """True when a callback's ``output`` key (Dash's ``id.prop`` or ``..a.p...b.q..``)
-    sends its answer to an admin-only component."""
-    parts = output.strip(".").split("...")
-    return any(part.rpartition(".")[0] in ADMIN_OUTPUTS for part in parts)
+def admin_only(callback_map: Mapping[str, Mapping[str, Any]], output: str) -> bool:
+    """True when the callback Dash would run for ``output`` is triggered by a Settings
+    button; also for a key naming no callback (nothing to run: refuse, don't guess)."""
+    callback = callback_map.get(output)
+    if callback is None:
+        return True
+    return any(item.get("id") in ids.SETTINGS_ADMIN_BUTTONS for item in callback.get("inputs", ()))
 

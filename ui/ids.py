@@ -89,6 +89,9 @@ SETTINGS_TOKEN_STATUS = "settings-token-status"
 SETTINGS_DEMO_INTRO = "settings-demo-intro"  # "You are looking at demo data…"
 SETTINGS_EMAIL_ROW = "settings-email-row"  # hidden for a Personal Access Token
 SETTINGS_READ_ONLY_NOTE = "settings-read-only-note"  # why a viewer cannot change them
+# The buttons that send the token to JIRA or save: admins only (docs/security.md).
+SETTINGS_ADMIN_BUTTONS = frozenset({SETTINGS_TEST_BUTTON, SETTINGS_VALIDATE_BUTTON,
+                                    SETTINGS_LOAD_BUTTON, SETTINGS_SAVE_BUTTON})
 SETTINGS_JIRA_META = "settings-jira-meta"  # Store: JIRA's fields / statuses / issue types
 
 # Dotted settings key -> input id. Order is the form's order.

@@ -15,8 +15,7 @@ from dash.development.base_component import Component
 
 from ui import ids
 
-HIDDEN = frozenset({ids.SETTINGS_TEST_BUTTON, ids.SETTINGS_LOAD_BUTTON,
-                    ids.SETTINGS_VALIDATE_BUTTON, ids.SETTINGS_SAVE_BUTTON})
+HIDDEN = ids.SETTINGS_ADMIN_BUTTONS
 INPUTS = frozenset(ids.SETTINGS_INPUTS.values())
 
 
