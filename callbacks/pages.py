@@ -66,8 +66,10 @@ def render_forecast(data: PageData) -> Component:
 
 
 def render_settings(runtime: Runtime, meta: dict | None) -> Component:
+    # The dropdowns' last load, when it came from the JIRA the settings point at.
+    same_jira = (meta or {}).get("url") == runtime.settings.jira.url
     page = settings_page.layout(runtime.public_settings(), token_saved=runtime.token_saved,
-                                meta=meta or {}, demo=runtime.demo)
+                                meta=meta if same_jira else {}, demo=runtime.demo)
     if access.current_role() == "viewer":
         return read_only(page, access.current_user())
     return page

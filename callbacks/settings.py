@@ -19,6 +19,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, html
 from dash.development.base_component import Component
 
+from callbacks import settings_meta
 from callbacks.runtime import Runtime, error_message
 from callbacks.settings_form import feedback_for, form_to_raw, missing_required
 from configuration.errors import ConfigError, DashboardError, JiraQueryError
@@ -28,20 +29,10 @@ from configuration.validation import SettingsInvalid, checked_url, parse_setting
 from data.jira.client import JiraClient
 from data.jira.retry import INTERACTIVE
 from ui import ids
-from ui.pages.settings import (
-    demo_style,
-    email_row_style,
-    field_options,
-    status_options,
-    status_preselection,
-)
+from ui.pages.settings import demo_style, email_row_style
 
 FORM_KEYS = tuple(ids.SETTINGS_INPUTS)
 FORM_STATES = [State(ids.SETTINGS_INPUTS[k], "value") for k in FORM_KEYS]
-FIELD_KEYS = tuple(k for k in FORM_KEYS if k.endswith("_field"))
-STATUS_KEYS = tuple(k for k in FORM_KEYS if k.startswith("workflow."))
-TYPE_KEYS = tuple(k for k in FORM_KEYS if k.startswith("flow_types.") or
-                  k.endswith("issue_types"))
 
 
 def _form(values: tuple) -> dict[str, Any]:
@@ -102,34 +93,10 @@ def validate_jql(runtime: Runtime, form: Mapping[str, Any]) -> Component:
     return alert(f"Valid query: {count:,} matching issues.", "success")
 
 
-def meta_from_jira(fields: list[dict], statuses: list[dict], issue_types: list[dict]) -> dict:
-    """JIRA's answers reduced to what the dropdowns show (see ``ui.pages.settings``)."""
-    return {
-        "fields": [{"id": f.get("id"), "name": f.get("name")} for f in fields if f.get("id")],
-        "statuses": list({s.get("name"): {"name": s.get("name"), "category": (
-            s.get("statusCategory") or {}).get("key", "")} for s in statuses
-            if s.get("name")}.values()),
-        "issue_types": sorted({t.get("name") for t in issue_types if t.get("name")}),
-    }
-
-
 def load_meta(runtime: Runtime, form: Mapping[str, Any]) -> dict:
-    def fetch(client: JiraClient) -> dict:
-        return meta_from_jira(client.fields(), client.statuses(), client.issue_types())
-    return with_client(jira_from_form(runtime, form), fetch)
-
-
-def dropdown_updates(meta: Mapping[str, Any], form: Mapping[str, Any]) -> list:
-    """Options for every field, status and issue-type dropdown; unset lists pre-selected."""
-    fields = [field_options(meta["fields"], [form.get(k)]) for k in FIELD_KEYS]
-    statuses, status_values = [], []
-    for key in STATUS_KEYS:
-        chosen = form.get(key) or status_preselection(key, meta["statuses"])
-        statuses.append(status_options(meta["statuses"], chosen))
-        status_values.append(chosen)
-    types = [[{"label": n, "value": n} for n in dict.fromkeys(
-        [*meta["issue_types"], *(form.get(k) or [])])] for k in TYPE_KEYS]
-    return [*fields, *statuses, *status_values, *types]
+    """JIRA's fields, statuses and issue types for the form's connection, each on its own
+    (:func:`callbacks.settings_meta.load_lists`)."""
+    return settings_meta.load_lists(jira_from_form(runtime, form))
 
 
 def jql_problem(runtime: Runtime, jira: JiraSettings) -> str | None:
@@ -236,23 +203,7 @@ def register(app: dash.Dash, runtime: Runtime) -> None:
     def show_email(auth):
         return email_row_style(auth)
 
-    outputs = ([Output(ids.SETTINGS_INPUTS[k], "options") for k in FIELD_KEYS]
-               + [Output(ids.SETTINGS_INPUTS[k], "options") for k in STATUS_KEYS]
-               + [Output(ids.SETTINGS_INPUTS[k], "value") for k in STATUS_KEYS]
-               + [Output(ids.SETTINGS_INPUTS[k], "options") for k in TYPE_KEYS])
-
-    @app.callback(Output(ids.SETTINGS_LOAD_RESULT, "children"), *outputs,
-                  Input(ids.SETTINGS_LOAD_BUTTON, "n_clicks"), *FORM_STATES)
-    def on_load(clicks, *values):
-        form = _form(values)
-        try:
-            meta = load_meta(runtime, form)
-        except DashboardError as exc:
-            note = alert(f"Could not load from JIRA: {error_message(exc)}", "warning")
-            return [note if clicks else None] + [dash.no_update] * len(outputs)
-        text = (f"Loaded {len(meta['fields']):,} fields, {len(meta['statuses']):,} statuses "
-                f"and {len(meta['issue_types']):,} issue types from JIRA.")
-        return [html.Small(text, className="text-muted"), *dropdown_updates(meta, form)]
+    settings_meta.register(app, runtime, FORM_STATES, lambda form: jira_from_form(runtime, form))
 
     @app.callback(Output({"type": ids.SETTINGS_FEEDBACK_TYPE, "key": ALL}, "children"),
                   Output(ids.SETTINGS_SAVE_RESULT, "children"),

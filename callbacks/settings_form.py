@@ -73,6 +73,22 @@ def _convert(key: str, value: Any) -> Any:
     return value
 
 
+def mapping_form_values(raw: Mapping[str, Any], keys: Sequence[str]) -> dict[str, Any]:
+    """The form values of ``keys`` for the settings dict ``raw`` (the form's own shapes:
+    free values as one comma-separated line, unset status lists as ``[]``)."""
+    values = {}
+    for key in keys:
+        node: Any = raw
+        for part in key.split("."):
+            node = node.get(part) if isinstance(node, Mapping) else None
+        if key in VALUE_LIST_KEYS:
+            node = ", ".join(node or ())
+        elif key in STATUS_KEYS or key.startswith("flow_types.") or key.endswith("issue_types"):
+            node = list(node or ())
+        values[key] = node
+    return values
+
+
 def _assign(raw: dict[str, Any], dotted: str, value: Any) -> None:
     node = raw
     *parents, leaf = dotted.split(".")

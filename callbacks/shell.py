@@ -5,20 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import dash
-from dash import Input, Output, State
+from dash import ClientsideFunction, Input, Output, State
 from dash.development.base_component import Component
 
 from callbacks.runtime import Runtime
 from ui import format as fmt
 from ui import ids
 from ui.shell import CUSTOM, sync_status
-
-# In the browser, as soon as a fetch is marked running: the previous fetch's alert
-# ("cancelled", "failed") must not stay up during the next one. A server callback
-# could arrive after a quick fetch's own outcome and erase that instead.
-CLEAR_AT_FETCH_START = """function (running) {
-    return running ? null : window.dash_clientside.no_update;
-}"""
 
 
 def period_from(choice: str | None, start: str | None, end: str | None,
@@ -49,8 +42,10 @@ def register(app: dash.Dash, runtime: Runtime) -> None:
     def choose_period(choice, start, end):
         return period_from(choice, start, end, runtime.settings.period_days)
 
+    # assets/clientside.js: empties the last fetch's alert when the next one starts.
     app.clientside_callback(
-        CLEAR_AT_FETCH_START, Output(ids.FETCH_ALERT, "children", allow_duplicate=True),
+        ClientsideFunction("delivery", "clearAtFetchStart"),
+        Output(ids.FETCH_ALERT, "children", allow_duplicate=True),
         Input(ids.FETCH_RUNNING, "data"), prevent_initial_call=True)
 
     @app.callback(Output(ids.SYNC_LABEL, "children"), Output(ids.STALE_NOTE, "children"),

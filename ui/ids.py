@@ -93,6 +93,7 @@ SETTINGS_READ_ONLY_NOTE = "settings-read-only-note"  # why a viewer cannot chang
 SETTINGS_ADMIN_BUTTONS = frozenset({SETTINGS_TEST_BUTTON, SETTINGS_VALIDATE_BUTTON,
                                     SETTINGS_LOAD_BUTTON, SETTINGS_SAVE_BUTTON})
 SETTINGS_JIRA_META = "settings-jira-meta"  # Store: JIRA's fields / statuses / issue types
+SETTINGS_MAPPINGS_FROM = "settings-mappings-from"  # Store: "demo", "defaults" or "saved"
 
 # Dotted settings key -> input id. Order is the form's order.
 SETTINGS_INPUTS: dict[str, str] = {

@@ -85,17 +85,6 @@ def test_saving_in_demo_mode_keeps_the_demo_token_and_says_so(runtime, tmp_path)
     assert runtime.demo is False
 
 
-def test_jira_metadata_fills_the_dropdowns(runtime):
-    meta = cb.load_meta(runtime, form_of(runtime))
-    assert {"id": "customfield_10050", "name": "Environment"} in meta["fields"]
-    assert {"name": "In Progress", "category": "indeterminate"} in meta["statuses"]
-    assert "Deployment" in meta["issue_types"]
-    updates = cb.dropdown_updates(meta, form_of(runtime, **{"workflow.active_statuses": None}))
-    assert len(updates) == len(cb.FIELD_KEYS) + 2 * len(cb.STATUS_KEYS) + len(cb.TYPE_KEYS)
-    active = updates[len(cb.FIELD_KEYS) + len(cb.STATUS_KEYS)]
-    assert "In Progress" in active  # pre-selected from JIRA's "in progress" category
-
-
 @pytest.mark.parametrize(("changes", "key", "words"), [
     # Issue 10, item 4: these were saved (as null) or said "not null".
     ({"jira__url": ""}, "jira.url", "Enter your JIRA's URL"),

@@ -25,6 +25,32 @@ CATEGORY_LABELS = {"new": "To do", "indeterminate": "In progress", "done": "Done
 LIST_CATEGORY = {"workflow.active_statuses": "indeterminate", "workflow.done_statuses": "done"}
 
 
+# The form's label of every input, by dotted settings key (messages name them too).
+LABELS = {
+    "jira.url": "JIRA URL", "jira.flavor": "Flavor", "jira.auth": "Authentication",
+    "jira.email": "Email", "jira.token": "API token", "jira.jql": "JQL",
+    "workflow.active_statuses": "Active statuses (work is being done)",
+    "workflow.waiting_statuses": "Waiting statuses (started, but waiting)",
+    "workflow.done_statuses": "Done statuses",
+    "flow_types.feature": "Features", "flow_types.defect": "Defects",
+    "flow_types.risk": "Risks", "flow_types.debt": "Debts",
+    "dora.deployments.source": "Deployments come from",
+    "dora.deployments.issue_types": "Deployment issue types",
+    "dora.deployments.date_field": "Deployment date field",
+    "dora.deployments.environment_field": "Environment field",
+    "dora.deployments.production_values": "Production values",
+    "dora.deployments.failure_field": "Failure field",
+    "dora.deployments.failure_values": "Failure values",
+    "dora.incidents.issue_types": "Incident issue types",
+    "dora.incidents.environment_field": "Incident environment field",
+    "dora.incidents.production_values": "Incident production values",
+    "dora.incidents.start_field": "Incident start field",
+    "dora.incidents.end_field": "Incident end field",
+    "dora.change_start_field": "Change start field (lead time)",
+    "period_days": "Default period (days)",
+}
+
+
 def _get(raw: Mapping[str, Any], key: str) -> Any:
     node: Any = raw
     for part in key.split("."):
@@ -36,8 +62,9 @@ def _feedback(key: str):
     return html.Div(id=ids.settings_feedback(key), className="invalid-feedback d-block")
 
 
-def _row(label: str, key: str, control, help_text: str = "", **div):
-    children = [dbc.Label(label, html_for=ids.SETTINGS_INPUTS[key], className="fw-semibold"),
+def _row(key: str, control, help_text: str = "", **div):
+    children = [dbc.Label(LABELS[key], html_for=ids.SETTINGS_INPUTS[key],
+                          className="fw-semibold"),
                 control, _feedback(key)]
     if help_text:
         children.append(dbc.FormText(help_text))
@@ -71,7 +98,9 @@ def field_options(fields: Iterable[Mapping[str, Any]],
     options = [{"label": f"{f.get('name')} ({f.get('id')})", "value": str(f.get("id"))}
                for f in sorted(fields, key=lambda f: str(f.get("name")).casefold())]
     known = {o["value"] for o in options}
-    options += [{"label": f"{c} (not found in JIRA)", "value": c}
+    # Only a list JIRA gave can tell that a field is missing from it.
+    missing = " (not found in JIRA)" if options else ""
+    options += [{"label": f"{c}{missing}", "value": c}
                 for c in current if c and c not in known]
     return options
 
@@ -110,11 +139,15 @@ def _statuses(key: str, raw, meta):
                         className="settings-dropdown")
 
 
+def type_options(issue_types: Iterable[str], current: Iterable[str] = ()) -> list[dict]:
+    """Every issue type JIRA has, then the current picks it lacks."""
+    return [{"label": n, "value": n} for n in dict.fromkeys([*issue_types, *current])]
+
+
 def _types(key: str, raw, meta, value=None):
     value = list(value if value is not None else (_get(raw, key) or ()))
-    names = list(dict.fromkeys([*(meta.get("issue_types") or ()), *value]))
-    return dcc.Dropdown(id=ids.SETTINGS_INPUTS[key], options=[{"label": n, "value": n}
-                                                                for n in names],
+    return dcc.Dropdown(id=ids.SETTINGS_INPUTS[key],
+                        options=type_options(meta.get("issue_types") or (), value),
                         value=value, multi=True, placeholder="Choose issue types",
                         className="settings-dropdown")
 
@@ -133,22 +166,22 @@ def connection_card(raw: Raw, token_saved: bool) -> Component:
     # A form element around the password input: browsers expect one (and say so in the
     # console otherwise); Dash handles the buttons, so submitting does nothing.
     return _card("JIRA connection", dbc.Form([
-        _row("JIRA URL", "jira.url", _text("jira.url", jira.get("url"),
+        _row("jira.url", _text("jira.url", jira.get("url"),
                                           placeholder="https://your-domain.atlassian.net")),
         dbc.Row([
-            dbc.Col(_row("Flavor", "jira.flavor", dbc.RadioItems(
+            dbc.Col(_row("jira.flavor", dbc.RadioItems(
                 id=ids.SETTINGS_INPUTS["jira.flavor"], inline=True, value=jira.get("flavor"),
                 options=[{"label": "Cloud", "value": "cloud"},
                          {"label": "Data Center", "value": "datacenter"}])), md=6),
-            dbc.Col(_row("Authentication", "jira.auth", dbc.RadioItems(
+            dbc.Col(_row("jira.auth", dbc.RadioItems(
                 id=ids.SETTINGS_INPUTS["jira.auth"], inline=True, value=jira.get("auth"),
                 options=[{"label": "Email + API token", "value": "basic"},
                          {"label": "Personal Access Token", "value": "bearer"}])), md=6),
         ]),
-        _row("Email", "jira.email", _text("jira.email", jira.get("email"),
+        _row("jira.email", _text("jira.email", jira.get("email"),
                                          placeholder="you@example.com"),
              id=ids.SETTINGS_EMAIL_ROW, style=email_row_style(jira.get("auth"))),
-        _row("API token", "jira.token", _text("jira.token", None, input_type="password",
+        _row("jira.token", _text("jira.token", None, input_type="password",
                                               placeholder="••••••••" if token_saved else ""),
              ""),
         html.Div(token_note, id=ids.SETTINGS_TOKEN_STATUS, className="form-text mb-3"),
@@ -163,7 +196,7 @@ def connection_card(raw: Raw, token_saved: bool) -> Component:
 
 def query_card(raw: Raw) -> Component:
     return _card("Issues to analyse", [
-        _row("JQL", "jira.jql", dbc.Textarea(id=ids.SETTINGS_INPUTS["jira.jql"], rows=3,
+        _row("jira.jql", dbc.Textarea(id=ids.SETTINGS_INPUTS["jira.jql"], rows=3,
                                              value=_get(raw, "jira.jql") or "",
                                              className="font-monospace",
                                              placeholder="project = DEMO")),
@@ -175,11 +208,11 @@ def query_card(raw: Raw) -> Component:
 
 def workflow_card(raw: Raw, meta: Raw) -> Component:
     return _card("Workflow", [
-        _row("Active statuses (work is being done)", "workflow.active_statuses",
+        _row("workflow.active_statuses",
              _statuses("workflow.active_statuses", raw, meta)),
-        _row("Waiting statuses (started, but waiting)", "workflow.waiting_statuses",
+        _row("workflow.waiting_statuses",
              _statuses("workflow.waiting_statuses", raw, meta)),
-        _row("Done statuses", "workflow.done_statuses",
+        _row("workflow.done_statuses",
              _statuses("workflow.done_statuses", raw, meta),
              "Any other status counts as not started."),
     ], "statuses grouped by JIRA's category")
@@ -187,10 +220,9 @@ def workflow_card(raw: Raw, meta: Raw) -> Component:
 
 def flow_types_card(raw: Raw, meta: Raw) -> Component:
     flow = raw.get("flow_types") or {}
-    rows = [_row(label, f"flow_types.{name}", _types(f"flow_types.{name}", raw, meta,
-                                                     flow.get(name, ())))
-            for name, label in (("feature", "Features"), ("defect", "Defects"),
-                                ("risk", "Risks"), ("debt", "Debts"))]
+    rows = [_row(f"flow_types.{name}", _types(f"flow_types.{name}", raw, meta,
+                                              flow.get(name, ())))
+            for name in ("feature", "defect", "risk", "debt")]
     return _card("Flow types", [*rows, dbc.FormText("Unmapped issue types count as other.")],
                  "which JIRA issue types are which flow item")
 
@@ -199,44 +231,44 @@ def dora_card(raw: Raw, meta: Raw) -> Component:
     dep = "dora.deployments."
     inc = "dora.incidents."
     return _card("DORA sources", [
-        _row("Deployments come from", dep + "source", dbc.RadioItems(
+        _row(dep + "source", dbc.RadioItems(
             id=ids.SETTINGS_INPUTS[dep + "source"], inline=True,
             value=_get(raw, dep + "source"),
             options=[{"label": "Deployment issues", "value": "issues"},
                      {"label": "Released fix versions", "value": "versions"}])),
-        _row("Deployment issue types", dep + "issue_types", _types(dep + "issue_types", raw,
+        _row(dep + "issue_types", _types(dep + "issue_types", raw,
                                                                     meta)),
-        dbc.Row([dbc.Col(_row("Deployment date field", dep + "date_field",
+        dbc.Row([dbc.Col(_row(dep + "date_field",
                               _field(dep + "date_field", raw, meta)), md=6),
-                 dbc.Col(_row("Environment field", dep + "environment_field",
+                 dbc.Col(_row(dep + "environment_field",
                               _field(dep + "environment_field", raw, meta)), md=6)]),
-        dbc.Row([dbc.Col(_row("Production values", dep + "production_values",
+        dbc.Row([dbc.Col(_row(dep + "production_values",
                               _values_text(dep + "production_values",
                                            _get(raw, dep + "production_values"),
                                            "Production")), md=6),
-                 dbc.Col(_row("Failure field", dep + "failure_field",
+                 dbc.Col(_row(dep + "failure_field",
                               _field(dep + "failure_field", raw, meta)), md=3),
-                 dbc.Col(_row("Failure values", dep + "failure_values",
+                 dbc.Col(_row(dep + "failure_values",
                               _values_text(dep + "failure_values",
                                            _get(raw, dep + "failure_values"), "Yes")), md=3)]),
         html.Hr(),
-        _row("Incident issue types", inc + "issue_types", _types(inc + "issue_types", raw,
+        _row(inc + "issue_types", _types(inc + "issue_types", raw,
                                                                  meta)),
-        dbc.Row([dbc.Col(_row("Incident environment field", inc + "environment_field",
+        dbc.Row([dbc.Col(_row(inc + "environment_field",
                               _field(inc + "environment_field", raw, meta)), md=6),
-                 dbc.Col(_row("Incident production values", inc + "production_values",
+                 dbc.Col(_row(inc + "production_values",
                               _values_text(inc + "production_values",
                                            _get(raw, inc + "production_values"),
                                            "Production")), md=6)]),
-        dbc.Row([dbc.Col(_row("Incident start field", inc + "start_field",
+        dbc.Row([dbc.Col(_row(inc + "start_field",
                               _field(inc + "start_field", raw, meta)), md=6),
-                 dbc.Col(_row("Incident end field", inc + "end_field",
+                 dbc.Col(_row(inc + "end_field",
                               _field(inc + "end_field", raw, meta)), md=6)]),
         html.Hr(),
-        dbc.Row([dbc.Col(_row("Change start field (lead time)", "dora.change_start_field",
+        dbc.Row([dbc.Col(_row("dora.change_start_field",
                               _field("dora.change_start_field", raw, meta),
                               "Empty: a change starts when it first becomes active."), md=6),
-                 dbc.Col(_row("Default period (days)", "period_days",
+                 dbc.Col(_row("period_days",
                               dbc.Input(id=ids.SETTINGS_INPUTS["period_days"], type="number",
                                         min=1, step=1, value=raw.get("period_days"))), md=6)]),
     ], "where deployments and incidents come from")
@@ -250,6 +282,7 @@ def layout(raw: Mapping[str, Any], *, token_saved: bool, meta: Mapping[str, Any]
                       color="info", className="mb-3", id=ids.SETTINGS_DEMO_INTRO,
                       style=demo_style(demo))
     return html.Div([
+        dcc.Store(id=ids.SETTINGS_MAPPINGS_FROM, data="demo" if demo else "saved"),
         html.Div([html.H2("Settings", className="page-title"),
                   html.Div("Changes apply when you save; they are validated first.",
                            className="page-subtitle text-muted")], className="page-header"),

@@ -1,0 +1,77 @@
+"""The Settings panel follows the JIRA it is connected to (issue 10, item 3), in Chromium.
+
+The dashboard starts in demo mode; a second simulator in the test process plays
+"your JIRA", whose catalog shares no name with the demo's.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from data.simulator.server import JiraSimulator
+from tests.integration.conftest import serve
+from tests.integration.pages import open_page
+from ui import ids
+
+pytestmark = pytest.mark.browser
+
+CATEGORY = {"indeterminate": {"id": 4, "key": "indeterminate", "name": "In Progress"},
+            "done": {"id": 3, "key": "done", "name": "Done"}}
+YOUR_JIRA = {
+    "fields": [{"id": "customfield_20001", "name": "First Commit", "custom": True,
+                "schema": {"type": "datetime"}},
+               {"id": "created", "name": "Created", "custom": False,
+                "schema": {"type": "datetime"}},
+               {"id": "summary", "name": "Summary", "custom": False,
+                "schema": {"type": "string"}}],
+    "statuses": [{"id": "1", "name": "Doing", "statusCategory": CATEGORY["indeterminate"]},
+                 {"id": "2", "name": "Shipped", "statusCategory": CATEGORY["done"]}],
+    "issue_types": [{"id": "1", "name": "Feature"}, {"id": "2", "name": "Defect"}],
+}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with serve(tmp_path_factory.mktemp("follow")) as running:
+        yield running
+
+
+def text_in(page, selector: str, text: str) -> None:
+    page.wait_for_function(
+        "([sel, text]) => (document.querySelector(sel)?.innerText || '').includes(text)",
+        arg=[selector, text])
+
+
+def dropdown_options(page, key: str) -> list[str]:
+    page.click(f"#{ids.SETTINGS_INPUTS[key]}")
+    page.wait_for_selector("[role='option']")
+    options = page.eval_on_selector_all("[role='option']", "os => os.map(o => o.innerText)")
+    page.keyboard.press("Escape")
+    return [o.strip() for o in options]
+
+
+def test_the_dropdowns_follow_a_newly_connected_jira(browser, server, tmp_path):
+    watched = open_page(browser)
+    page = watched.page
+    page.goto(server.url + "/settings")
+    result = f"#{ids.SETTINGS_LOAD_RESULT}"
+    text_in(page, result, "7 statuses and 7 issue types from JIRA.")
+    start = f"#{ids.SETTINGS_INPUTS['dora.incidents.start_field']}"
+    assert "Impact Start (customfield_10070)" in page.inner_text(start)
+    with JiraSimulator(issues=[], **YOUR_JIRA) as yours:
+        page.fill(f"#{ids.SETTINGS_INPUTS['jira.url']}", yours.url)
+        # The demo's mappings go as soon as the URL is another JIRA's.
+        page.wait_for_function("sel => !document.querySelector(sel).innerText.includes("
+                               "'customfield_10070')", arg=start)
+        page.fill(f"#{ids.SETTINGS_INPUTS['jira.token']}", "demo-token")
+        page.click(f"#{ids.SETTINGS_TEST_BUTTON}")
+        text_in(page, f"#{ids.SETTINGS_TEST_RESULT}", "Connected.")
+        text_in(page, result, "Loaded 3 fields, 2 statuses and 2 issue types from JIRA.")
+        assert "Not found in this JIRA: Features: Story" in page.inner_text(result)
+        text_in(page, f"#{ids.SETTINGS_INPUTS['workflow.active_statuses']}", "Doing")
+        assert "Feature" in dropdown_options(page, "flow_types.feature")
+        assert "First Commit (customfield_20001)" in dropdown_options(
+            page, "dora.incidents.start_field")
+    watched.shot(tmp_path, "follow")
+    assert watched.errors == []
+    page.close()
