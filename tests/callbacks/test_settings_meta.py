@@ -74,7 +74,7 @@ def test_missing_mappings_are_named_by_their_label():
 
 
 def test_the_demo_mappings_go_when_the_url_leaves_the_simulator(tmp_path):
-    runtime = Runtime(tmp_path / "settings.json", tmp_path / "cache")
+    runtime = Runtime(tmp_path / "settings.json", tmp_path / "cache").start()
     try:
         demo_url = runtime.simulator.url
         assert runtime.public_settings()["dora"]["incidents"]["start_field"]
