@@ -19,7 +19,7 @@ APT_PACKAGES_NEEDED = $(strip \
 	$(if $(wildcard /usr/bin/chromium),,chromium) \
 	$(if $(shell command -v redis-server 2>/dev/null),,redis-server))
 
-.PHONY: run test lint bench system-deps
+.PHONY: run test lint bench mutation system-deps
 
 # The interpreter is the target: it exists exactly when the venv was created.
 $(PY):
@@ -51,6 +51,13 @@ test: $(DEV_STAMP) system-deps
 
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
+
+# Mutation testing (mutmut, pinned in requirements-dev.txt): each module of data/metrics,
+# data/jira, data/cache, data/issues and configuration against its own tests, with the
+# score per module. Slow (minutes per module), so not part of `make test`; run it before
+# a release. `make mutation MODULES="data/cache/merge.py"` runs only those modules.
+mutation: $(DEV_STAMP)
+	nice -n 19 $(PY) -m tests.mutation $(MODULES)
 
 bench: $(RUNTIME_STAMP)
 	@set -e; for script in benchmarks/*.py; do \

@@ -82,3 +82,41 @@ def test_registered_secrets_are_listed_for_a_background_job():
     assert registered_secrets() == (SECRET,)
     clear_secrets()
     assert registered_secrets() == ()
+
+
+@pytest.mark.parametrize(("secrets", "text", "expected"), [
+    # an old token that prefixes the new one must not leave the new one's tail
+    (("ABCD", "ABCDEFGH1234"), "sent ABCDEFGH1234", "sent ***"),
+    # a secret inside another one (not a prefix): alphabetical order would mask it first
+    (("BCDE", "ABCDEFGH"), "sent ABCDEFGH", "sent ***"),
+])
+def test_the_longest_secret_is_masked_first(secrets, text, expected):
+    """Rule: secrets are replaced longest first, so a secret that is part of another
+    never splits it and leaves the rest of the longer one in the log."""
+    for secret in secrets:
+        register_secret(secret)
+    assert redact(text) == expected
+
+
+def test_a_secret_of_exactly_four_characters_is_registered():
+    """Rule: MIN_SECRET_LENGTH (4) is the shortest secret masked; 3 characters are not."""
+    register_secret("wxyz")
+    register_secret("qrs")
+    assert redact("wxyz qrs") == "*** qrs"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("login(passwd=hunter22)", "login(passwd=***)"),
+    ('{"client_secret": "s3cr3t"}', '{"client_secret": "***"}'),
+    ("secret=abc&x=1", "secret=***&x=1"),
+])
+def test_passwd_and_secret_keys_are_credentials(text, expected):
+    """Rule: ``passwd`` and ``secret`` name credentials like ``password`` and ``token``."""
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text", ["retoken=abc", "x.token=abc", "mysecret=abc", "pre-token=abc"])
+def test_a_key_inside_a_longer_word_is_not_a_credential(text):
+    """Rule: ``token=`` only counts at the start of a word (or after ``_``-joined words
+    such as ``access_token``); ``retoken=`` is some other parameter and is kept."""
+    assert redact(text) == text

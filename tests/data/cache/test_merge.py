@@ -71,3 +71,43 @@ def test_statuses_seen_in_changed_issues_are_added_without_a_status_list() -> No
     changed = frames_of(raw("DEMO-2", START, DONE))
     merged = merge_frames(stored, changed, replace_statuses=False)
     assert set(merged.statuses["name"]) == {"In Progress", "Done"}
+
+
+def test_an_empty_stored_table_keeps_the_changed_rows() -> None:
+    """Rule: when the store has no rows in a frame (no issue had a fix version yet), the
+    changed issues' rows are the whole table, not dropped."""
+    stored = frames_of(raw("DEMO-1", START, fixes=()))
+    assert stored.versions.empty
+    changed = frames_of(raw("DEMO-1", START, fixes=("v2",)))
+    merged = merge_frames(stored, changed, replace_statuses=False)
+    pd.testing.assert_frame_equal(merged.versions, changed.versions)
+    assert len(merged.versions) == 1
+
+
+def test_changed_issues_are_known_by_their_issue_rows_not_their_transitions() -> None:
+    """Rule: the ids to replace come from the changed ``issues`` table, so an issue whose
+    fresh changelog has no status change still replaces its stored rows (once)."""
+    stored = frames_of(raw("DEMO-1", START, DONE), raw("DEMO-2", START))
+    changed = frames_of(raw("DEMO-1", env="Staging"))
+    assert changed.transitions.empty
+    merged = merge_frames(stored, changed, replace_statuses=False)
+    expected = frames_of(raw("DEMO-1", env="Staging"), raw("DEMO-2", START))
+    for name in ("issues", "transitions", "versions", "field_values"):
+        pd.testing.assert_frame_equal(getattr(merged, name), getattr(expected, name))
+
+
+def test_a_status_seen_again_is_listed_once() -> None:
+    """Rule: a status both stored and seen in the changed issues is kept once, with the
+    changed issues' row (no duplicate status names)."""
+    stored = frames_of(raw("DEMO-1", START, DONE), raw("DEMO-3", START))
+    changed = frames_of(raw("DEMO-2", START, DONE))
+    merged = merge_frames(stored, changed, replace_statuses=False)
+    assert merged.statuses["name"].tolist() == ["Done", "In Progress"]
+
+
+def test_an_empty_fetched_status_list_keeps_the_stored_one() -> None:
+    """Rule: ``replace_statuses`` with no statuses fetched (JIRA listed none) keeps the
+    stored statuses instead of emptying them."""
+    stored = frames_of(raw("DEMO-1", START, DONE))
+    merged = merge_frames(stored, frames_of(), replace_statuses=True)
+    pd.testing.assert_frame_equal(merged.statuses, stored.statuses)

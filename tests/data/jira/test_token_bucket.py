@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from data.jira.token_bucket import RateLimiter, TokenBucket
+from data.jira.token_bucket import BucketStep, RateLimiter, SharedBucket, TokenBucket, with_headroom
 from tests.data.jira.fakes import FakeClock
 
 
@@ -176,3 +176,66 @@ def test_the_lock_is_not_held_while_sleeping() -> None:
     a_thread.join()
     assert waits == pytest.approx({"A": 1.0, "B": 2.0})
     assert b_finished_first == [True]
+
+
+class ScriptedSharedBucket(SharedBucket):
+    """A shared bucket whose store answers from a script: what each step was asked is
+    recorded in ``asked``, and the answers are served in order."""
+
+    def __init__(self, answers: list[BucketStep], clock: FakeClock) -> None:
+        super().__init__(3, 1.0, clock=clock, sleep=clock.sleep)
+        self.answers = list(answers)
+        self.asked: list[tuple[str, float]] = []
+
+    def _step(self, mode: str, amount: float) -> BucketStep:
+        self.asked.append((mode, amount))
+        return self.answers.pop(0)
+
+
+def test_the_shared_bucket_returns_the_sum_of_its_waits() -> None:
+    """Rule: ``acquire`` returns every second it slept: the reservation's wait plus each
+    pause another process started meanwhile (not only the last of them)."""
+    clock = FakeClock()
+    bucket = ScriptedSharedBucket(
+        [BucketStep(2.0, -1.0, 0.0), BucketStep(0.0, 0.0, 3.0), BucketStep(0.0, 0.0, 0.0)],
+        clock)
+    assert bucket.acquire(2) == pytest.approx(5.0)
+    assert clock.sleeps == pytest.approx([2.0, 3.0])
+    assert bucket.asked == [("take", 2), ("peek", 0), ("peek", 0)]
+
+
+def test_the_shared_bucket_takes_without_waiting_when_tokens_are_there() -> None:
+    clock = FakeClock()
+    bucket = ScriptedSharedBucket([BucketStep(0.0, 2.0, 0.0)], clock)
+    assert bucket.acquire() == 0.0
+    assert (clock.sleeps, bucket.asked) == ([], [("take", 1)])
+
+
+def test_the_shared_bucket_pauses_for_the_time_left_and_reports_its_state() -> None:
+    """Rule: a deadline on the caller's clock becomes the seconds left (never negative);
+    ``available`` and ``paused_for`` report the store's peek."""
+    clock = FakeClock()
+    peek = BucketStep(0.0, 1.5, 4.0)
+    bucket = ScriptedSharedBucket([peek, peek, peek, peek], clock)
+    bucket.pause_until(clock.now + 7.5)
+    bucket.pause_until(clock.now - 2.0)
+    assert (bucket.available(), bucket.paused_for()) == (1.5, 4.0)
+    assert bucket.asked == [("pause", 7.5), ("pause", 0.0), ("peek", 0), ("peek", 0)]
+
+
+def test_the_shared_bucket_refuses_more_than_capacity() -> None:
+    bucket = ScriptedSharedBucket([], FakeClock())
+    with pytest.raises(ValueError, match="cannot take 4"):
+        bucket.acquire(4)
+    assert bucket.asked == []
+
+
+@pytest.mark.parametrize(("requests", "per_seconds", "expected"), [
+    (10, 1.0, (9, 0.9)),  # one token less, same rate (9 / 0.9 = 10 per second)
+    (2, 4.0, (1, 2.0)),
+    (1, 5.0, (1, 5.0)),  # a limit of one request keeps its one token
+])
+def test_with_headroom(requests, per_seconds, expected):
+    """Rule: the client's bucket has one token less than the server's, at the same rate."""
+    capacity, seconds = with_headroom(requests, per_seconds)
+    assert (capacity, seconds) == (expected[0], pytest.approx(expected[1]))
