@@ -30,7 +30,7 @@ import dash
 from dash import dcc
 from dash.development.base_component import Component
 
-from callbacks import fetch, pages, settings, shell
+from callbacks import fetch, pages, segments, settings, shell
 from callbacks.access import protect
 from callbacks.background import background_manager
 from callbacks.job_process import CleanProcessDiskcacheManager
@@ -38,6 +38,7 @@ from callbacks.runtime import Runtime, utc_now
 from configuration.access import AccessPolicy
 from configuration.errors import DashboardError
 from configuration.paths import CACHE_DIR, PROJECT_ROOT
+from data.segments.options import filter_fields
 from ui import ids
 from ui.shell import layout as shell_layout
 
@@ -69,7 +70,7 @@ def create_app(settings_path: Path, *, cache_dir: Path = CACHE_DIR,
     app.server.config["DASHBOARD_RUNTIME"] = runtime  # for tests and benchmarks
     protect(app, access)  # first: nobody unchecked reaches anything below
     app.server.before_request(lambda: _refresh(runtime))
-    for module in (shell, pages, fetch, settings):
+    for module in (shell, pages, fetch, settings, segments):
         module.register(app, runtime)
     if start_up:
         if isinstance(manager, CleanProcessDiskcacheManager):
@@ -100,5 +101,6 @@ def prefetch_and_warm(runtime: Runtime) -> None:
 
 def page_layout(runtime: Runtime) -> list[Component]:
     return [shell_layout(default_days=runtime.settings.period_days, demo=runtime.demo,
-                         problem=runtime.settings_problem, page_load_id=uuid.uuid4().hex),
+                         problem=runtime.settings_problem, page_load_id=uuid.uuid4().hex,
+                         filter_fields=filter_fields(runtime.settings)),
             dcc.Store(id=ids.SETTINGS_JIRA_META)]

@@ -43,13 +43,14 @@ import logging
 import math
 import shutil
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from configuration.errors import ConfigError, DashboardError
+from configuration.filters import Clause, filter_texts
 from configuration.settings import JiraSettings, Settings
 from configuration.settings_file import load_settings, save_settings, token_refusal
 from configuration.validation import settings_to_dict
@@ -60,11 +61,14 @@ from data.metrics.context import CalculationContext
 from data.metrics.report import compute_report, report_to_json
 from data.scale import team
 from data.scale.single_flight import FlightStatus
+from data.segments.compute import full_context
+from data.segments.segment import segment_context
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 DATA_MEMO = 12  # page data kept in memory: the presets and a few custom ranges
 PAGE_MEMO = 48  # rendered pages: a few pages of each of those
+CONTEXT_MEMO = 4  # segment contexts (drill-downs of the views in use); ~50 MB at 100k issues
 PRESET_DAYS = (7, 30, 90, 180)
 DEMO_CACHE = "demo"  # sub-folder of the cache directory used in demo mode
 Signature = tuple[int, int, int] | None
@@ -135,6 +139,7 @@ class Runtime:
         self._lock = threading.RLock()
         self._data: LruMemo[PageData] = LruMemo(DATA_MEMO)
         self._pages: LruMemo[Any] = LruMemo(PAGE_MEMO)
+        self._contexts: LruMemo[CalculationContext] = LruMemo(CONTEXT_MEMO)
         self.simulator = None
         self.team = team.team_mode()
         # No I/O here (a Runtime is cheap to build, and building one never starts a
@@ -230,6 +235,7 @@ class Runtime:
         self.cache_dir = self._base_cache_dir  # saved settings outlive the demo cache
         self._data.clear()
         self._pages.clear()
+        self._contexts.clear()
 
     def public_settings(self) -> dict[str, Any]:
         """The settings as a dict without the token: the only form sent to the browser."""
@@ -298,26 +304,45 @@ class Runtime:
         return service.load_frames(settings, full=full, refresh=refresh,
                                    progress=progress, cancel=cancel, cache_dir=cache_dir)
 
-    def page_data(self, window: PagePeriod) -> PageData | None:
-        """Report, previous period and items of ``window`` (None before any data)."""
+    def page_data(self, window: PagePeriod, clauses: Sequence[Clause] = ()) -> PageData | None:
+        """Report, previous period and items of ``window`` for the segment ``clauses``
+        keep (every issue when empty); None before any data."""
         settings, cache_dir = self._current()
         stored = service.load_cached(settings, cache_dir=cache_dir)
         if stored is None:
             return None
-        key = (stored.store_version, repr(settings), window.as_of, window.period_days)
+        key = _data_key(stored, settings, window, clauses)
 
         def make() -> PageData:
             # One context for the report, the previous period and the items: building
             # it is the largest share of a page's server time. (``service.
             # compute_report_json`` would build its own; this memo already keeps the
             # result per data version, settings and window, as its results cache would.)
-            ctx = CalculationContext.build(stored.frames, settings, as_of=window.as_of,
-                                           period_days=window.period_days)
+            ctx = self._context(stored, settings, window, clauses)
             report = report_to_json(compute_report(ctx))
             return PageData(window, report, exports.previous_period(ctx),
                             exports.page_items(ctx), key)
 
         return self._data.get_or_make(key, make)
+
+    def context(self, window: PagePeriod, clauses: Sequence[Clause] = ()) -> CalculationContext:
+        """The calculation context of the segment in ``window`` (memoized: drill-downs
+        and the page share it). Raises ``ConfigError`` when nothing is stored yet."""
+        settings, cache_dir = self._current()
+        stored = service.load_cached(settings, cache_dir=cache_dir)
+        if stored is None:
+            raise ConfigError("No data yet: fetch from JIRA first.")
+        return self._context(stored, settings, window, clauses)
+
+    def _context(self, stored: SyncResult, settings: Settings, window: PagePeriod,
+                 clauses: Sequence[Clause]) -> CalculationContext:
+        def make() -> CalculationContext:
+            whole = full_context(stored.frames, settings, stored.store_version,
+                                 as_of=window.as_of, period_days=window.period_days)
+            return segment_context(stored.frames, settings, clauses, as_of=window.as_of,
+                                   full=whole)
+
+        return self._contexts.get_or_make(_data_key(stored, settings, window, clauses), make)
 
     def memo_page(self, key: tuple, build: Callable[[], Any]) -> Any:
         """A rendered page, built once per page data key and path."""
@@ -365,6 +390,12 @@ class Runtime:
         if self.simulator is not None:
             self.simulator.stop()
             self.simulator = None
+
+
+def _data_key(stored: SyncResult, settings: Settings, window: PagePeriod,
+              clauses: Sequence[Clause]) -> tuple:
+    return (stored.store_version, repr(settings), window.as_of, window.period_days,
+            filter_texts(clauses))
 
 
 def file_signature(path: Path) -> Signature:

@@ -36,12 +36,8 @@ def status_for(last_sync: datetime | None, now: datetime,
 
 
 def register(app: dash.Dash, runtime: Runtime) -> None:
-    @app.callback(Output(ids.PERIOD_STORE, "data"), Output(ids.PERIOD_RANGE_WRAP, "style"),
-                  Input(ids.PERIOD_SELECT, "value"), Input(ids.PERIOD_RANGE, "start_date"),
-                  Input(ids.PERIOD_RANGE, "end_date"), prevent_initial_call=True)
-    def choose_period(choice, start, end):
-        return period_from(choice, start, end, runtime.settings.period_days)
-
+    # The period selector writes the period store through the view callback
+    # (callbacks.segments), which keeps it in step with the URL.
     # assets/clientside.js: empties the last fetch's alert when the next one starts.
     app.clientside_callback(
         ClientsideFunction("delivery", "clearAtFetchStart"),

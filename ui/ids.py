@@ -132,3 +132,26 @@ SETTINGS_FEEDBACK_TYPE = "settings-feedback"
 def settings_feedback(key: str) -> dict[str, str]:
     """The pattern-matching id of the inline error text under the input for ``key``."""
     return {"type": SETTINGS_FEEDBACK_TYPE, "key": key}
+
+# --- Segments: filter bar, drill-down panel (METRICS.md section 8) -----------
+FILTER_STORE = "app-filter"  # Store: the active filter, a list of clause texts
+FILTER_FIELD = "header-filter-field"
+FILTER_OP = "header-filter-op"
+FILTER_VALUES = "header-filter-values"
+FILTER_ADD = "header-filter-add"
+FILTER_ACTIVE = "header-filter-active"  # the active clauses as removable chips
+FILTER_ERROR = "header-filter-error"
+DRILL_TYPE = "drill-source"  # pattern-matching ids {"type": DRILL_TYPE, "metric": ...}
+DRILL_REQUEST = "drill-request"  # Store: what was clicked ({"metric", "week_end", "key"})
+DRILL_PANEL = "drill-panel"
+DRILL_TITLE = "drill-title"
+DRILL_COUNT = "drill-count"
+DRILL_TABLE = "drill-table"
+DRILL_HISTORY = "drill-history"
+DRILL_DOWNLOAD_BUTTON = "drill-download-button"
+DRILL_DOWNLOAD = "drill-download"
+
+
+def drill_source(metric: str) -> dict[str, str]:
+    """The pattern-matching id of a clickable headline card."""
+    return {"type": DRILL_TYPE, "metric": metric}

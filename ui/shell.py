@@ -12,7 +12,8 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from ui import ids
+from ui import drilldown, ids
+from ui.filter_bar import filter_bar
 from ui.pages.settings import demo_style
 
 PAGES = (("DORA", "/", ids.NAV_DORA), ("Flow", "/flow", ids.NAV_FLOW),
@@ -62,7 +63,8 @@ def settings_problem_alert(problem: str | None) -> Component | None:
                      color="danger", className="mt-2 settings-problem")
 
 
-def toolbar(default_days: int, problem: str | None = None) -> Component:
+def toolbar(default_days: int, problem: str | None = None,
+            filter_fields: list[tuple[str, str]] | None = None) -> Component:
     """Period selector, last sync time, refresh controls and the fetch progress."""
     return dbc.Container([
         html.Div([
@@ -87,6 +89,7 @@ def toolbar(default_days: int, problem: str | None = None) -> Component:
                            size="sm", className="ms-2", style={"display": "none"}),
             ], className="d-flex align-items-center"),
         ], className="toolbar-row"),
+        filter_bar(filter_fields or []),
         html.Div([
             html.Div("", id=ids.FETCH_PROGRESS_LABEL, className="small text-muted mb-1"),
             dbc.Progress(id=ids.FETCH_PROGRESS, value=0, max=100, striped=True, animated=True,
@@ -99,7 +102,8 @@ def toolbar(default_days: int, problem: str | None = None) -> Component:
 
 
 def layout(*, default_days: int, demo: bool, problem: str | None = None,
-           page_load_id: str = "") -> Component:
+           page_load_id: str = "", filter_fields: list[tuple[str, str]] | None = None
+           ) -> Component:
     """The whole shell: navigation, toolbar, shared stores and the page container.
 
     ``page_load_id`` is unique per page load (the caller makes it): the fetch job of
@@ -113,12 +117,15 @@ def layout(*, default_days: int, demo: bool, problem: str | None = None,
         dcc.Interval(id=ids.FETCH_WATCH, interval=WATCH_MS, disabled=True),
         dcc.Store(id=ids.PERIOD_STORE, data={"period_days": default_days, "start": None,
                                              "end": None}),
+        dcc.Store(id=ids.FILTER_STORE, data=[]),
+        dcc.Store(id=ids.DRILL_REQUEST),
         dcc.Store(id=ids.DATA_VERSION, data=0),
         dcc.Store(id=ids.AUTO_SYNC),
         dcc.Store(id=ids.SAVED_SYNC),
         dcc.Store(id=ids.FETCH_RESULT),
         navbar(demo),
-        toolbar(default_days, problem),
+        toolbar(default_days, problem, filter_fields),
+        drilldown.panel(),
         # The spinner covers a page being routed to, nothing else: without
         # ``target_components`` any callback inside the page (Test connection, Save)
         # would hide the whole page while it runs.
