@@ -38,9 +38,9 @@ def view_from_controls(choice: str | None, start: str | None, end: str | None,
     """The view the header controls describe (keeps the URL's page inputs)."""
     if choice == CUSTOM and start and end:
         return View(None, start[:10], end[:10], tuple(filters), current.extra)
-    days = int(choice) if choice and choice.isdigit() else None
     if choice == CUSTOM:  # a range not picked yet: keep the current period
         return View(current.days, current.start, current.end, tuple(filters), current.extra)
+    days = int(choice) if choice and choice.isdigit() else None
     return View(days, None, None, tuple(filters), current.extra)
 
 
@@ -78,6 +78,9 @@ def _register_view(app: dash.Dash, runtime: Runtime) -> None:
         error, cleared = "; ".join(current.problems), dash.no_update
         if trigger in (None, ids.URL):
             view = current
+        elif choice == CUSTOM and not (start and end):
+            # a range not picked yet: show the picker, keep the current view
+            return (*(dash.no_update,) * 6, {"display": "block"}, *(dash.no_update,) * 4)
         else:
             filters = [f for f in (active or []) if f]
             if trigger == ids.FILTER_ADD:

@@ -17,6 +17,7 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 from ui import format as fmt
+from ui import ids
 from ui.figures.theme import GRAPH_CONFIG
 
 TIER_COLORS = {"elite": "success", "high": "info", "medium": "warning", "low": "danger"}
@@ -39,6 +40,9 @@ class CardData:
     compare: bool = True  # False: no "vs previous period" line (e.g. a distribution)
     points: bool = False  # the change is in percentage points (the value is a percentage)
     no_compare: str = ""  # why there is no change to show, when there is a reason to say
+    metric_path: str = ""  # the value's path in the report JSON (METRICS.md section 6)
+    raw_value: float | int | None = None  # the unrounded value behind ``value``
+    drill: str = ""  # the drill-down metric a click opens (data.segments.items.METRICS)
 
 
 def tier_badge(card_key: str, tier: str | None, benchmarks: Sequence[tuple[str, str]]) -> Component:
@@ -71,9 +75,9 @@ def _delta(card: CardData):
 
 def metric_card(card: CardData, trend=None) -> Component:
     """One headline metric, optionally with its weekly trend below it."""
-    body = [
+    headline = [
         html.Div(card.title, className="metric-title"),
-        html.Div([html.Span(card.value, className="metric-value"),
+        html.Div([html.Span(card.value, className="metric-value", **_data_attributes(card)),
                   html.Span(card.unit, className="metric-unit")],
                  id=f"{card.key}-value", className="metric-value-line"),
         html.Div([tier_badge(card.key, card.tier, card.benchmarks) if card.benchmarks or
@@ -81,11 +85,24 @@ def metric_card(card: CardData, trend=None) -> Component:
                  className="metric-meta"),
         html.Div(card.detail, className="metric-detail text-muted"),
     ]
+    # The headline (not the trend, which drills into one week) opens the items behind it.
+    body: list = ([html.Div(headline, id=ids.drill_source(card.drill), n_clicks=0,
+                            role="button", title="Show the items behind this number",
+                            className="metric-headline")]
+                  if card.drill else headline)
     if card.note:
         body.append(how_note(card.note))
     if trend is not None:
         body.append(html.Div(trend, className="metric-trend"))
     return dbc.Card(dbc.CardBody(body), className="metric-card h-100", id=f"{card.key}-card")
+
+
+def _data_attributes(card: CardData) -> dict[str, str]:
+    """``data-metric`` / ``data-value`` (unrounded; empty when null), METRICS.md section 8."""
+    if not card.metric_path:
+        return {}
+    raw = "" if card.raw_value is None else repr(card.raw_value)
+    return {"data-metric": card.metric_path, "data-value": raw}
 
 
 def how_note(text: str) -> Component:

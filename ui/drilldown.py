@@ -10,6 +10,7 @@ changes of one item (an aging dot), shown under the table.
 from __future__ import annotations
 
 import html as html_text
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
@@ -36,6 +37,18 @@ LABELS = {
 NUMERIC = {"hours", "days", "active_days", "age_days"}
 
 
+def _data_table() -> Component:
+    # Dash's own sortable table: no extra dependency. Dash 4 announces its move out of
+    # the core package (a DeprecationWarning); it still ships and works.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return dash_table.DataTable(
+            id=ids.DRILL_TABLE, data=[], columns=[], sort_action="native", page_size=50,
+            markdown_options={"html": True}, style_table={"overflowX": "auto"},
+            style_cell={"textAlign": "left", "fontSize": "0.85rem", "whiteSpace": "normal",
+                        "height": "auto"})
+
+
 def panel() -> Component:
     """The (closed) panel every page shares; callbacks fill and open it."""
     return dbc.Offcanvas([
@@ -43,11 +56,7 @@ def panel() -> Component:
         html.Div([dbc.Button("Download CSV", id=ids.DRILL_DOWNLOAD_BUTTON, size="sm",
                              color="primary", outline=True),
                   dcc.Download(id=ids.DRILL_DOWNLOAD)], className="mb-2"),
-        dash_table.DataTable(id=ids.DRILL_TABLE, data=[], columns=[], sort_action="native",
-                             page_size=50, markdown_options={"html": True},
-                             style_table={"overflowX": "auto"},
-                             style_cell={"textAlign": "left", "fontSize": "0.85rem",
-                                         "whiteSpace": "normal", "height": "auto"}),
+        _data_table(),
         html.Div(id=ids.DRILL_HISTORY, className="mt-3"),
     ], id=ids.DRILL_PANEL, title="Items", is_open=False, placement="end",
         className="drill-panel", style={"width": "min(960px, 100vw)"})

@@ -11,6 +11,7 @@ data, so the page shows an honest empty state instead of failing.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -140,3 +141,11 @@ def cumulative_flow_frame(report: Report | None) -> tuple[pd.DataFrame, list[str
             frame[state] = 0
     frame["day"] = pd.to_datetime(frame["day"], utc=True, format="ISO8601")
     return frame, states
+
+
+def headline(card: Any, report: Report | None, path: str, drill: str) -> Any:
+    """``card`` (a ``ui.components.CardData``) carrying the report value at ``path``
+    (dotted, METRICS.md section 6) unrounded, and the drill-down metric it opens."""
+    *parents, leaf = path.split(".")
+    raw = section(report, *parents).get(leaf)
+    return replace(card, metric_path=path, raw_value=raw, drill=drill)

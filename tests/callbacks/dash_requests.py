@@ -9,11 +9,12 @@ from ui import ids
 
 
 def route_request(pathname: str, period_days: int = 90, *,
-                  changed: str = f"{ids.URL}.pathname") -> dict[str, Any]:
+                  changed: str = f"{ids.URL}.pathname",
+                  filters: list[str] | None = None) -> dict[str, Any]:
     """The page router callback's request body: render ``pathname`` for a period.
 
     ``changed`` is the input that triggered it (a page change by default; a period
-    change is ``f"{ids.PERIOD_STORE}.data"``).
+    change is ``f"{ids.PERIOD_STORE}.data"``); ``filters`` the filter's clauses.
     """
     return {
         "output": f"{ids.PAGE_CONTENT}.children",
@@ -21,6 +22,7 @@ def route_request(pathname: str, period_days: int = 90, *,
         "inputs": [{"id": ids.URL, "property": "pathname", "value": pathname},
                    {"id": ids.PERIOD_STORE, "property": "data",
                     "value": {"period_days": period_days, "start": None, "end": None}},
+                   {"id": ids.FILTER_STORE, "property": "data", "value": filters or []},
                    {"id": ids.DATA_VERSION, "property": "data", "value": 1}],
         "changedPropIds": [changed],
         "state": [{"id": ids.SETTINGS_JIRA_META, "property": "data", "value": None}],

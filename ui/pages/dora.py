@@ -118,12 +118,23 @@ def _trend(report, trend: Trend):
                                        unit=trend.unit, color=trend.color))
 
 
+# Per card: the displayed value's path in the report, and the items a click shows.
+HEADLINES = (
+    ("dora.deployment_frequency.per_week", "deployment_frequency"),
+    ("dora.lead_time_for_changes.median_hours", "lead_time_for_changes"),
+    ("dora.change_failure_rate.percent", "change_failure_rate"),
+    ("dora.time_to_restore.median_hours", "time_to_restore"),
+)
+
+
 def card_row(report: Report, previous: Report | None, benchmarks: Benchmarks) -> Component:
     """The four cards, each with its weekly trend."""
     previous, no_compare = rv.comparison(previous)
     cols = []
-    for card, trend in zip(_cards(report, previous, benchmarks), TRENDS, strict=True):
-        noted = replace(card, note=how(trend.note), no_compare=no_compare)
+    for card, trend, (path, drill) in zip(_cards(report, previous, benchmarks), TRENDS,
+                                          HEADLINES, strict=True):
+        noted = rv.headline(replace(card, note=how(trend.note), no_compare=no_compare),
+                            report, path, drill)
         cols.append(dbc.Col(metric_card(noted, _trend(report, trend)), lg=3, md=6,
                             className="mb-3"))
     return dbc.Row(cols, id=ids.DORA_CARDS)

@@ -83,10 +83,24 @@ def _top_statuses(by_status: Mapping[str, int]) -> str:
     return ", ".join(f"{name} {count}" for name, count in ranked)
 
 
+def _headlines(report: Report) -> list[tuple[str, str]]:
+    """Per card: the displayed value's path in the report, and the items a click shows
+    (the distribution card shows the largest share, of the completed items)."""
+    shares = rv.section(report, "flow", "distribution")
+    top = max((t for t, s in shares.items() if s is not None), key=lambda t: shares[t],
+              default="feature")
+    return [("flow.velocity.per_week", "velocity"), ("flow.time.median_days", "time"),
+            ("flow.efficiency.percent", "efficiency"), ("flow.load.wip", "load"),
+            (f"flow.distribution.{top}", "velocity")]
+
+
 def card_row(report: Report, previous: Report | None) -> Component:
     previous, no_compare = rv.comparison(previous)
-    cols = [dbc.Col(metric_card(replace(card, no_compare=no_compare)),
-                    className="mb-3 flow-card-col") for card in _cards(report, previous)]
+    cols = [dbc.Col(metric_card(rv.headline(replace(card, no_compare=no_compare), report,
+                                            path, drill)),
+                    className="mb-3 flow-card-col")
+            for card, (path, drill) in zip(_cards(report, previous), _headlines(report),
+                                           strict=True)]
     return dbc.Row(cols, id=ids.FLOW_CARDS, className="row-cols-lg-5 row-cols-md-3 row-cols-1")
 
 
