@@ -294,7 +294,7 @@ class _DeferredClient:
     def requests_made(self) -> int:
         return 0 if self._client is None else int(self._client.requests_made)
 
-    def search(self, jql: str, fields: Any, **kwargs: Any) -> list[dict]:
+    def search(self, jql: str, fields: Any, **kwargs: Any) -> list[Any]:
         return self._real().search(jql, fields, **kwargs)
 
     def statuses(self) -> list[dict]:

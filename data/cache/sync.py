@@ -33,6 +33,7 @@ from data.cache.merge import canonical, merge_frames
 from data.cache.store import IssueStore, StoredIssues, StoreMetadata
 from data.issues.frames import IssueFrames
 from data.issues.normalize import normalize_issues
+from data.issues.raw import RawIssue
 from data.jira.fields import fields_for, value_field_ids
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ class IssueSource(Protocol):
         *,
         progress: Progress | None = None,
         cancel: Cancel | None = None,
-    ) -> list[dict]: ...
+    ) -> list[RawIssue]: ...
 
     def statuses(self) -> list[dict]: ...
 
@@ -206,7 +207,7 @@ class _Fetch:
         saved = self._save(frames, meta.fields, meta.value_fields, created_at=meta.created_at)
         return saved, len(raw)
 
-    def _search(self, jql: str, fields: tuple[str, ...]) -> list[dict]:
+    def _search(self, jql: str, fields: tuple[str, ...]) -> list[RawIssue]:
         return self.client.search(jql, list(fields), progress=self.progress, cancel=self.cancel)
 
     def _statuses(self) -> list[dict]:

@@ -114,15 +114,20 @@ class RawIssue(_Raw):
 BASE_FIELD_NAMES = frozenset(Fields.__struct_fields__)
 
 
-@lru_cache(maxsize=32)
-def issue_type(mapped: tuple[str, ...] = ()) -> type[RawIssue]:
+def issue_type(mapped: Iterable[str] = ()) -> type[RawIssue]:
     """The :class:`RawIssue` subclass whose ``fields`` also keep the ``mapped`` ids as is.
 
     A mapped id that is a base field already is read from the base field instead
-    (see :func:`mapped_readers`). The attributes are named ``m0``, ``m1``... after
-    their position in ``mapped``, because a field id need not be an identifier.
+    (see :func:`mapped_readers`). The same set of other ids always gives the same
+    type, whatever their order, so that issues decoded by the client (for the fields
+    it asked for) reach the normalizer as they are. The attributes are named ``m0``,
+    ``m1``... because a field id need not be an identifier.
     """
-    extra = [i for i in dict.fromkeys(mapped) if i not in BASE_FIELD_NAMES]
+    return _issue_type(tuple(sorted(set(mapped) - BASE_FIELD_NAMES)))
+
+
+@lru_cache(maxsize=32)
+def _issue_type(extra: tuple[str, ...]) -> type[RawIssue]:
     if not extra:
         return RawIssue
     fields = msgspec.defstruct(
@@ -155,18 +160,21 @@ def mapped_readers(
 
 
 class SearchPage(_Raw):
-    """One search answer (Cloud or Data Center), or one element of an issues file."""
+    """One search answer (Cloud or Data Center)."""
 
-    issues: list[RawIssue]
+    issues: list[RawIssue] = []
     nextPageToken: str | None = None  # noqa: N815
     isLast: bool | None = None  # noqa: N815
     total: int | None = None
 
 
-@lru_cache(maxsize=32)
-def page_type(mapped: tuple[str, ...] = ()) -> type[SearchPage]:
+def page_type(mapped: Iterable[str] = ()) -> type[SearchPage]:
     """The :class:`SearchPage` whose issues are ``issue_type(mapped)``."""
-    issue = issue_type(mapped)
+    return _page_type(issue_type(mapped))
+
+
+@lru_cache(maxsize=32)
+def _page_type(issue: type[RawIssue]) -> type[SearchPage]:
     if issue is RawIssue:
         return SearchPage
     return msgspec.defstruct(
@@ -174,10 +182,14 @@ def page_type(mapped: tuple[str, ...] = ()) -> type[SearchPage]:
     )
 
 
-@lru_cache(maxsize=32)
-def page_decoder(mapped: tuple[str, ...] = ()) -> msgspec.json.Decoder:
+def page_decoder(mapped: Iterable[str] = ()) -> msgspec.json.Decoder:
     """A decoder of one search answer's bytes (the fetch path)."""
-    return msgspec.json.Decoder(page_type(mapped))
+    return _decoder(page_type(mapped))
+
+
+@lru_cache(maxsize=64)
+def _decoder(kind: Any) -> msgspec.json.Decoder:
+    return msgspec.json.Decoder(kind)
 
 
 class _RawPage(_Raw):
@@ -191,11 +203,6 @@ _OUTER = msgspec.json.Decoder(_RawPage | list[msgspec.Raw])
 _PAGE = msgspec.json.Decoder(_RawPage)
 
 
-@lru_cache(maxsize=32)
-def _issue_decoder(mapped: tuple[str, ...]) -> msgspec.json.Decoder:
-    return msgspec.json.Decoder(issue_type(mapped))
-
-
 def iter_issues_file(data: bytes, mapped: Sequence[str], source: str) -> Iterator[RawIssue]:
     """Raw issues from a file's bytes, decoded one at a time: a list of issues, one
     search answer, or a list of search answers. Raises :class:`DataError` naming
@@ -206,7 +213,7 @@ def iter_issues_file(data: bytes, mapped: Sequence[str], source: str) -> Iterato
         raise _shape_error(None, source) from None
     except msgspec.DecodeError as error:
         raise DataError(f"The issues file {source} is not valid JSON ({error}).") from None
-    decode = _issue_decoder(tuple(mapped)).decode
+    decode = _decoder(issue_type(mapped)).decode
     for position, element in enumerate(_issue_elements(outer, source)):
         try:
             yield decode(element)
@@ -255,7 +262,7 @@ def typed_issues(
     at a time. Issues already of the right type pass through; dicts (and structs
     decoded for other mapped fields) are converted, which raises :class:`DataError`
     for anything not shaped like a JIRA issue."""
-    wanted = issue_type(tuple(mapped))
+    wanted = issue_type(mapped)
     for issue in raw_issues:
         if type(issue) is wanted:
             yield issue

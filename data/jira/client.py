@@ -33,6 +33,7 @@ from configuration.errors import ConfigError, JiraNotFound
 from configuration.logging_config import timed
 from configuration.redaction import register_secret
 from configuration.settings import JiraSettings, RateLimit
+from data.issues.raw import RawIssue
 from data.jira.address_guard import new_session
 from data.jira.changelog import BULK_LIMIT, ChangelogCompleter, is_truncated
 from data.jira.paging import CLOUD_SEARCH, DC_SEARCH, Page, cloud_pages, datacenter_pages
@@ -245,8 +246,9 @@ class JiraClient(ClosesOnExit):
         *,
         progress: Progress | None = None,
         cancel: Cancel | None = None,
-    ) -> list[dict]:
-        """Every issue matching ``jql`` once, each with its complete changelog."""
+    ) -> list[RawIssue]:
+        """Every issue matching ``jql`` once, each with its complete changelog, decoded
+        typed with only the ``fields`` asked for (:mod:`data.issues.raw`)."""
         before = self.requests_made
         with timed("JIRA search", log, flavor=self._jira.flavor) as timing:
             found = self._collect(jql, fields, progress, cancel)
@@ -263,18 +265,18 @@ class JiraClient(ClosesOnExit):
 
     def _collect(
         self, jql: str, fields: Sequence[str], progress: Progress | None, cancel: Cancel | None
-    ) -> list[dict]:
+    ) -> list[RawIssue]:
         expected = self.count(jql, cancel=cancel) if self._jira.flavor == "cloud" else None
         if progress is not None:
             progress(0, expected)
-        found: dict[str, dict] = {}  # by issue id: a moving result set may repeat one
+        found: dict[str, RawIssue] = {}  # by issue id: a moving result set may repeat one
         pending: set[str] = set()  # ids of issues whose changelog is still truncated
         for page in self._raw_pages(jql, fields, cancel):
             expected = page.total if page.total is not None else expected
             for issue in page.issues:
-                found[str(issue.get("id"))] = issue
+                found[str(issue.id)] = issue
                 if is_truncated(issue):
-                    pending.add(str(issue.get("id")))
+                    pending.add(str(issue.id))
             if len(pending) >= BULK_LIMIT:
                 self._complete(found, pending, cancel)
             if progress is not None:
@@ -282,7 +284,9 @@ class JiraClient(ClosesOnExit):
         self._complete(found, pending, cancel)
         return list(found.values())
 
-    def _complete(self, found: dict[str, dict], pending: set[str], cancel: Cancel | None) -> None:
+    def _complete(
+        self, found: dict[str, RawIssue], pending: set[str], cancel: Cancel | None
+    ) -> None:
         """Complete the changelogs of the ``pending`` issues in ``found``, in place.
 
         Batching across pages (up to bulkfetch's 1,000 issues) instead of per page
@@ -292,7 +296,7 @@ class JiraClient(ClosesOnExit):
         if pending:
             ids = sorted(pending)
             for issue in self._changelogs.complete([found[i] for i in ids], cancel):
-                found[str(issue["id"])] = issue
+                found[str(issue.id)] = issue
             pending.clear()
 
     # -- lifecycle -----------------------------------------------------------------

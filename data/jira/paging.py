@@ -3,7 +3,9 @@
 Terms:
 
 - *page*: one search answer, ``Page.issues`` as JIRA sent them (changelogs may
-  still be truncated; :mod:`data.jira.changelog` completes them).
+  still be truncated; :mod:`data.jira.changelog` completes them), decoded from the
+  answer's bytes straight into typed issues holding only the fields asked for
+  (:func:`data.issues.raw.page_decoder`): the same decoder as an issues file's.
 - *Cloud paging*: ``POST /rest/api/3/search/jql`` with ``jql``, ``fields``,
   ``expand: "changelog"`` and ``maxResults``; the answer's ``nextPageToken`` is sent
   back until none comes (or ``isLast`` is true). Cloud gives no total here; the
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from configuration.errors import JiraBadResponse
+from data.issues.raw import RawIssue, page_decoder
 from data.jira.transport import Cancel, JiraTransport
 
 CLOUD_SEARCH = "/rest/api/3/search/jql"
@@ -31,7 +34,7 @@ DC_SEARCH = "/rest/api/2/search"
 class Page:
     """One page of raw issues; ``total`` is JIRA's count when the flavor gives one."""
 
-    issues: list[dict[str, Any]]
+    issues: list[RawIssue]
     total: int | None
 
 
@@ -44,12 +47,16 @@ def cloud_pages(
 ) -> Iterator[Page]:
     """Every page of a Cloud search, following ``nextPageToken``."""
     body = _search_body(jql, fields, page_size, expand="changelog")
+    decode = page_decoder(fields).decode
     seen_tokens: set[str] = set()
     while True:
-        answer = transport.request("POST", CLOUD_SEARCH, body=body, cancel=cancel) or {}
-        yield Page(list(answer.get("issues") or ()), None)
-        token = answer.get("nextPageToken")
-        if not token or answer.get("isLast"):
+        answer = transport.request("POST", CLOUD_SEARCH, body=body, cancel=cancel,
+                                   decode=decode)
+        if answer is None:  # an empty body: no issues
+            return
+        yield Page(answer.issues, None)
+        token = answer.nextPageToken
+        if not token or answer.isLast:
             return
         if token in seen_tokens:  # a server bug would otherwise loop forever
             raise JiraBadResponse("JIRA repeated a search page token; the search cannot finish.")
@@ -66,11 +73,12 @@ def datacenter_pages(
 ) -> Iterator[Page]:
     """Every page of a Data Center search, advancing ``startAt``."""
     start = 0
+    decode = page_decoder(fields).decode
     while True:
         body = {**_search_body(jql, fields, page_size, expand=["changelog"]), "startAt": start}
-        answer = transport.request("POST", DC_SEARCH, body=body, cancel=cancel) or {}
-        issues = list(answer.get("issues") or ())
-        total = int(answer.get("total") or 0)
+        answer = transport.request("POST", DC_SEARCH, body=body, cancel=cancel, decode=decode)
+        issues = answer.issues if answer is not None else []
+        total = int(answer.total or 0) if answer is not None else 0
         yield Page(issues, total)
         start += len(issues)
         if not issues or start >= total:

@@ -15,9 +15,11 @@ carrying the HTTP status.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import msgspec
 import requests
 
 from configuration.errors import (
@@ -50,12 +52,21 @@ def jira_messages(body: Any) -> str:
     return " ".join(m if m.rstrip().endswith((".", "!", "?")) else f"{m}." for m in messages)
 
 
-def decode_json(response: requests.Response, url: str) -> Any:
-    """The JSON body of a successful answer; JiraBadResponse if it is not JSON."""
+def decode_json(
+    response: requests.Response, url: str, decode: Callable[[bytes], Any] | None = None
+) -> Any:
+    """The JSON body of a successful answer (through ``decode`` when given: its
+    ``msgspec`` errors are ``ValueError`` too); JiraBadResponse if it is not JSON or
+    not shaped as expected."""
     if not response.content:
         return None
     try:
-        return response.json()
+        return response.json() if decode is None else decode(response.content)
+    except msgspec.ValidationError as error:
+        raise JiraBadResponse(
+            f"JIRA at {display_url(url)} answered with JSON not shaped as expected ({error}).",
+            status=response.status_code,
+        ) from None
     except ValueError:
         kind = response.headers.get("Content-Type", "an unknown content type").split(";")[0]
         raise JiraBadResponse(

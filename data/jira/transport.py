@@ -116,8 +116,12 @@ class JiraTransport:
         params: dict[str, Any] | None = None,
         body: dict[str, Any] | None = None,
         cancel: Cancel | None = None,
+        decode: Callable[[bytes], Any] | None = None,
     ) -> Any:
-        """Send ``method path`` and return the decoded JSON body (None when empty)."""
+        """Send ``method path`` and return the decoded JSON body (None when empty).
+
+        ``decode`` turns the body's bytes into the answer (a typed decoder, see
+        :mod:`data.issues.raw`) instead of ``json`` into dicts."""
         url = f"{self.base_url}{path}"
         last = self._policy.max_retries
         give_up_at, limit = self._give_up_at(self._clock())
@@ -133,7 +137,7 @@ class JiraTransport:
                 raise self._exhausted(outcome, url, max(retry - 1, 0), limit=limit)
             outcome = self._attempt(method, url, params, body, retry, timeout=timeout)
             if isinstance(outcome, requests.Response):
-                return self._final(outcome, url)
+                return self._final(outcome, url, decode)
             if retry < last:
                 self._pause(outcome, retry, url, give_up_at, limit)
         raise self._exhausted(outcome, url, last)
@@ -194,9 +198,11 @@ class JiraTransport:
         wait = parse_retry_after(header, self._wall_clock())
         return Failure(response.status_code, f"HTTP {response.status_code}", wait)
 
-    def _final(self, response: requests.Response, url: str) -> Any:
+    def _final(
+        self, response: requests.Response, url: str, decode: Callable[[bytes], Any] | None
+    ) -> Any:
         if response.ok:
-            return decode_json(response, url)
+            return decode_json(response, url, decode)
         raise error_for(response, url, auth_label=self._auth_label, flavor=self.flavor)
 
     def _pause(

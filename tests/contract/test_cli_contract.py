@@ -37,7 +37,7 @@ from tests.contract.support import (
     shares,
 )
 
-_t = flow._t
+_t = flow.stamp
 AS_OF = flow.AS_OF
 FAILED = "customfield_10051"
 

@@ -131,3 +131,14 @@ def test_500_is_unavailable_and_not_retried(make_client: MakeClient, clock: Fake
             pytest.raises(JiraUnavailable, match=r"failed with HTTP 500\. JIRA said: Internal"):
         make_client(server.url).myself()
     assert clock.sleeps == []
+
+
+def test_a_search_answer_not_shaped_like_issues_is_a_bad_response(
+    make_client: MakeClient,
+) -> None:
+    # the count, then a page whose issue has no key: decoded typed, it cannot pass
+    replies = [Reply(200, {"count": 1}),
+               Reply(200, {"issues": [{"id": "1", "fields": {}}], "isLast": True})]
+    with ScriptedServer(replies) as server, \
+            pytest.raises(JiraBadResponse, match=r"not shaped as expected.*`key`"):
+        make_client(server.url).search(JQL, FIELDS)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 import pytest
 
 from configuration.errors import JiraCancelled
+from data.issues.raw import RawIssue
 from data.jira.fields import BASE_FIELDS
 from data.simulator.server import JiraSimulator
 from tests import builders
@@ -15,6 +17,11 @@ from tests.data.jira.conftest import EMAIL, JQL, LONG, TOKEN, MakeClient
 from tests.data.jira.scripted_server import BlockingProxy
 
 FIELDS = list(BASE_FIELDS)
+
+
+def plain(issues: Any) -> Any:
+    """Typed issues as JSON-shaped dicts (only the fields the decoder keeps)."""
+    return msgspec.to_builtins(issues)
 
 
 def _history_ids(issue: dict[str, Any]) -> set[str]:
@@ -38,7 +45,7 @@ def test_search_returns_every_issue_once_with_complete_changelogs(
 ) -> None:
     sim: JiraSimulator = request.getfixturevalue(f"{'cloud' if flavor == 'cloud' else 'dc'}_sim")
     client = make_client(sim.url, flavor)
-    got = client.search(JQL, FIELDS)
+    got = plain(client.search(JQL, FIELDS))
     _assert_all_complete(got, demo_issues)
     assert len(got) == len({i["id"] for i in got}) == 233
     assert set(got[0]["fields"]) >= {"summary", "status", "issuetype", "created"}
@@ -58,7 +65,7 @@ def test_cloud_pages_with_next_page_token_and_never_calls_the_removed_search(
 def test_cloud_completes_truncated_changelogs_with_bulkfetch(
     cloud_sim: JiraSimulator, make_client: MakeClient, demo_issues: list[dict]
 ) -> None:
-    got = {i["key"]: i for i in make_client(cloud_sim.url).search(JQL, FIELDS)}
+    got = {i["key"]: i for i in plain(make_client(cloud_sim.url).search(JQL, FIELDS))}
     for key, changes in LONG.items():
         assert got[key]["changelog"]["total"] == changes
         assert len(got[key]["changelog"]["histories"]) == changes
@@ -71,7 +78,7 @@ def test_cloud_falls_back_to_paged_changelogs_when_bulkfetch_is_missing(
 ) -> None:
     with BlockingProxy(cloud_sim.url, {"/rest/api/3/changelog/bulkfetch"}) as proxy:
         client = make_client(proxy.url)
-        got = client.search(JQL, FIELDS)
+        got = plain(client.search(JQL, FIELDS))
         client.search(JQL, FIELDS)  # the 404 is remembered: bulkfetch is not tried again
     _assert_all_complete(got, demo_issues)
     paths = cloud_sim.stats.by_path
@@ -92,7 +99,7 @@ def test_datacenter_completes_a_cut_changelog_from_the_issue_endpoint(
 ) -> None:
     with JiraSimulator(demo_issues, flavor="datacenter", email="demo@example.com",
                        token="demo-token-5ecret", changelog_cut=10) as sim:
-        got = make_client(sim.url, "datacenter").search(JQL, FIELDS)
+        got = plain(make_client(sim.url, "datacenter").search(JQL, FIELDS))
         paths = sim.stats.by_path
     _assert_all_complete(got, demo_issues)
     assert paths["/rest/api/2/issue/DEMO-903"] == 1
@@ -139,7 +146,7 @@ def test_iter_pages_yields_complete_pages_in_order(
 ) -> None:
     pages = list(make_client(cloud_sim.url, page_size=100).iter_pages(JQL, FIELDS))
     assert [len(p.issues) for p in pages] == [100, 100, 33]
-    assert all(i["changelog"]["total"] == len(i["changelog"]["histories"])
+    assert all(i.changelog.total == len(i.changelog.histories)
                for p in pages for i in p.issues)
 
 
@@ -155,10 +162,10 @@ def test_search_batches_changelog_completion_across_pages(make_client: MakeClien
     with JiraSimulator(issues, email=EMAIL, token=TOKEN) as sim:
         client = make_client(sim.url, page_size=50)
         pages = list(client.iter_pages(JQL, FIELDS))
-        on_pages = [sum(1 for i in p.issues if i["key"] in long_keys) for p in pages]
+        on_pages = [sum(1 for i in p.issues if i.key in long_keys) for p in pages]
         per_page_calls = sim.stats.by_path["/rest/api/3/changelog/bulkfetch"]
         sim.reset_stats()
-        got = client.search(JQL, FIELDS)
+        got = plain(client.search(JQL, FIELDS))
         batched_calls = sim.stats.by_path["/rest/api/3/changelog/bulkfetch"]
     assert on_pages == [1, 1, 1]
     assert (per_page_calls, batched_calls) == (3, 1)
@@ -172,7 +179,18 @@ def test_bulkfetch_requests_respect_the_issue_limit(
     monkeypatch.setattr("data.jira.client.BULK_LIMIT", 2)
     issues = [builders.busy_issue(f"DEMO-{n}", 42) for n in range(1, 6)]
     with JiraSimulator(issues, email=EMAIL, token=TOKEN) as sim:
-        got = make_client(sim.url).search(JQL, FIELDS)
+        got = plain(make_client(sim.url).search(JQL, FIELDS))
         calls = sim.stats.by_path["/rest/api/3/changelog/bulkfetch"]
     assert calls == 3  # 2 + 2 + 1 issues
     _assert_all_complete(got, issues)
+
+
+def test_search_decodes_typed_issues_with_only_the_fields_asked_for(
+    cloud_sim: JiraSimulator, make_client: MakeClient
+) -> None:
+    got = make_client(cloud_sim.url).search(JQL, ["status", "created", "customfield_10050"])
+    assert all(isinstance(issue, RawIssue) for issue in got)
+    fields = plain(got[0])["fields"]
+    assert "customfield_10050" in fields  # a field asked for, kept as its JSON
+    assert "assignee" not in fields  # not asked for
+    assert "customfield_10051" not in fields
