@@ -36,8 +36,9 @@ from configuration.errors import ConfigError, DashboardError
 from configuration.filters import parse_filter
 from configuration.logging_config import FILES_ONLY, setup_logging
 from configuration.paths import DEFAULT_SETTINGS_PATH, LOG_DIR, cache_dir
+from configuration.private_files import use_private_umask
 from configuration.settings import Settings
-from configuration.settings_file import load_settings
+from configuration.settings_file import load_settings, remove_stale_temp_files
 from configuration.validation import MAX_PERIOD_DAYS
 
 COMMANDS = ("serve", "fetch", "metrics", "items")
@@ -56,13 +57,23 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+# pandas timestamps (nanoseconds) end in 2262 and begin in 1677; with a period of up to
+# ten years before as_of, these bounds keep every computed instant representable.
+AS_OF_RANGE = (datetime(1700, 1, 1, tzinfo=UTC), datetime(2250, 1, 1, tzinfo=UTC))
+
+
 def _as_of(text: str) -> datetime:
     """ISO 8601 with an offset or ``Z``; a naive value is taken as UTC."""
     try:
         moment = datetime.fromisoformat(text)
-    except ValueError:
+        moment = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError):
         raise argparse.ArgumentTypeError(f"not an ISO 8601 date-time: {text!r}") from None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    low, high = AS_OF_RANGE
+    if not low <= moment < high:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is out of range: use a date from {low:%Y-%m-%d} to before {high:%Y-%m-%d}")
+    return moment
 
 
 def _bounded_int(low: int, high: int) -> Any:
@@ -113,9 +124,18 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return build_parser().parse_args(argv)
 
 
+def _existing_file(path: Path, what: str) -> None:
+    """ConfigError unless ``path`` is a file (a directory is named as such)."""
+    if path.is_dir():
+        raise ConfigError(f"The {what} {path} is a directory, not a file.")
+    if not path.is_file():
+        raise ConfigError(f"The {what} {path} does not exist.")
+
+
 def _settings(args: argparse.Namespace) -> Settings:
-    if args.settings is not None and not args.settings.is_file():
-        raise ConfigError(f"The settings file {args.settings} does not exist.")
+    if args.settings is not None:
+        _existing_file(args.settings, "settings file")
+    remove_stale_temp_files(args.settings or DEFAULT_SETTINGS_PATH)
     return load_settings(args.settings)
 
 
@@ -166,8 +186,8 @@ def _query(args: argparse.Namespace) -> tuple[Settings, datetime, int, dict[str,
     """Settings, ``as_of``, days and the keyword options of ``metrics`` and ``items``."""
     clauses = parse_filter(args.filter)  # bad clauses fail before any file is read
     settings = _settings(args)
-    if args.issues is not None and not args.issues.is_file():
-        raise ConfigError(f"The issues file {args.issues} does not exist.")
+    if args.issues is not None:
+        _existing_file(args.issues, "issues file")
     options: dict[str, Any] = {"cache_dir": cache_dir()}
     if clauses:
         options["clauses"] = clauses
@@ -227,8 +247,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"app.py: error: {_one_line(err)} (see: python app.py --help)", file=sys.stderr)
         return EXIT_BAD_INPUT
     serving = args.command == "serve"
+    use_private_umask()  # cache, logs, settings: readable by this user only
     log_dir = Path(os.environ.get("DASHBOARD_LOG_DIR") or LOG_DIR)
-    setup_logging(log_dir, console_level=("DEBUG" if args.debug else "INFO") if serving else None)
+    try:
+        setup_logging(log_dir, strict=True,
+                      console_level=("DEBUG" if args.debug else "INFO") if serving else None)
+    except ConfigError as err:
+        print(f"error: {_one_line(err)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     try:
         return HANDLERS[args.command](args)
     except (DashboardError, OSError, ValueError) as err:

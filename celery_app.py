@@ -43,6 +43,7 @@ from callbacks.background import wants_start_up
 from configuration.access import access_from_env
 from configuration.errors import ConfigError
 from configuration.paths import DEFAULT_SETTINGS_PATH, cache_dir
+from configuration.private_files import use_private_umask
 from data.scale.connection import redis_url
 
 SETTINGS_VARIABLE = "DASHBOARD_SETTINGS"
@@ -70,6 +71,7 @@ def build_dash_app(env: Mapping[str, str] | None = None,
                       access=access_from_env(env))
 
 
+use_private_umask()  # web and worker processes: cache and logs readable by us only
 dash_app = build_dash_app()
 server = dash_app.server
 

@@ -38,6 +38,7 @@ from dash import CeleryManager, DiskcacheManager
 
 from callbacks.job_process import CleanProcessDiskcacheManager
 from configuration.errors import ConfigError
+from configuration.private_files import private_dir, restrict_tree
 from data.scale.connection import redis_url
 
 CELERY_APP_NAME = "jira_delivery_metrics"
@@ -82,7 +83,12 @@ def celery_app(url: str) -> Celery:
 
 @lru_cache(maxsize=4)
 def _diskcache_manager(directory: str) -> DiskcacheManager:
-    return CleanProcessDiskcacheManager(diskcache.Cache(directory))
+    # diskcache unpickles what it reads (CVE-2025-69872): whoever could write this
+    # directory would run code in the dashboard, so only our user may (0700, 0600).
+    private_dir(Path(directory))
+    cache = diskcache.Cache(directory)
+    restrict_tree(Path(directory))  # cache.db; sqlite gives its -wal/-shm the same mode
+    return CleanProcessDiskcacheManager(cache)
 
 
 @lru_cache(maxsize=4)

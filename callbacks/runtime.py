@@ -51,8 +51,14 @@ from typing import Any
 
 from configuration.errors import ConfigError, DashboardError
 from configuration.filters import Clause, filter_texts
+from configuration.private_files import private_dir
 from configuration.settings import JiraSettings, Settings
-from configuration.settings_file import load_settings, save_settings, token_refusal
+from configuration.settings_file import (
+    load_settings,
+    remove_stale_temp_files,
+    save_settings,
+    token_refusal,
+)
 from configuration.validation import settings_to_dict
 from data import exports, service
 from data.cache.memo import LruMemo
@@ -157,6 +163,10 @@ class Runtime:
         with self._lock:
             if not self._started:
                 self._started = True
+                # A killed save leaves a temporary copy that may hold the token; the
+                # cache holds issue summaries and the background-job store: ours only.
+                remove_stale_temp_files(self.settings_path)
+                private_dir(self._base_cache_dir)
                 self._signature = file_signature(self.settings_path)
                 self.demo = not self.settings_path.exists()
                 self.settings = self._initial_settings()

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from configuration.errors import CacheError
+from configuration.private_files import private_opener
 
 
 def fsync_dir(path: Path) -> None:
@@ -37,7 +38,7 @@ def fsync_dir(path: Path) -> None:
 
 def write_durable(path: Path, data: bytes) -> None:
     """Write a new file and fsync it (the caller makes it visible atomically)."""
-    with open(path, "wb") as handle:
+    with open(path, "wb", opener=private_opener) as handle:  # 0600: issue summaries
         _write_synced(handle, data)
 
 

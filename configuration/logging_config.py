@@ -37,7 +37,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from configuration.errors import ConfigError
 from configuration.paths import LOG_DIR
+from configuration.private_files import private_dir, private_opener
 from configuration.redaction import clear_secrets, redact, register_secret
 
 __all__ = [
@@ -148,8 +150,30 @@ def cleanup_old_logs(
     return warnings
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log file created 0600 (also after rollover), whatever the umask.
+
+    A write that fails later (disk full, directory removed) prints one line on stderr,
+    once, instead of logging's traceback per record.
+    """
+
+    _reported = False
+
+    def _open(self) -> Any:
+        return open(self.baseFilename, self.mode, encoding=self.encoding,
+                    errors=self.errors, opener=private_opener)
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        if not self._reported:
+            self._reported = True
+            error = sys.exc_info()[1]
+            reason = getattr(error, "strerror", None) or error or "unknown error"
+            sys.stderr.write(f"Cannot write to the log file {self.baseFilename}: {reason}; "
+                             "further log lines there are lost.\n")
+
+
 def _file_handler(path: Path, level: int, max_bytes: int, backups: int) -> logging.Handler:
-    handler = logging.handlers.RotatingFileHandler(
+    handler = PrivateRotatingFileHandler(
         path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8"
     )
     handler.setLevel(level)
@@ -215,13 +239,15 @@ def setup_logging(
     file_level: int | str = "INFO",
     secrets: Iterable[str | None] = (),
     now: float | None = None,
+    strict: bool = False,
 ) -> None:
     """Attach the app log, error log and console handlers to the root logger.
 
     Idempotent: our handlers from an earlier call are closed and replaced. A log
     directory that cannot be created leaves console logging only, with a warning.
     ``console_level=None`` means no console handler (the CLI keeps stderr for its own
-    one-line messages).
+    one-line messages). ``strict``: a log directory that cannot be written raises
+    ``ConfigError`` (one line for the command line) instead, and nothing is set up.
     """
     for secret in secrets:
         register_secret(secret)
@@ -235,6 +261,11 @@ def setup_logging(
         log_dir, level=_level(file_level), max_bytes=max_bytes, backups=backups,
         retention_days=retention_days, now=now,
     )
+    if strict and len(files) < 2:
+        for handler in files + handlers:
+            handler.close()
+        problem = warnings[-1].removesuffix("; console only")
+        raise ConfigError(f"{problem}; set DASHBOARD_LOG_DIR to a writable directory.")
     for handler in handlers + files:
         handler.addFilter(RedactingFilter())
         setattr(handler, _OURS, True)
@@ -258,7 +289,7 @@ def _file_handlers(
     handlers: list[logging.Handler] = []
     warnings: list[str] = []
     try:
-        log_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(log_dir)  # 0700: the logs say who did what
         warnings = cleanup_old_logs(log_dir, retention_days, now=now)
         handlers.append(_file_handler(log_dir / APP_LOG, level, max_bytes, backups))
         handlers.append(_file_handler(log_dir / ERROR_LOG, logging.ERROR, max_bytes, backups))

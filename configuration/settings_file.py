@@ -24,6 +24,7 @@ import contextlib
 import dataclasses
 import json
 import os
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,10 @@ def read_raw_settings(path: Path) -> dict[str, Any]:
         raise ConfigError(f"Cannot read the settings file {path}: {reason}.") from err
     try:
         raw = json.loads(text, object_pairs_hook=_reject_duplicates)
+    except RecursionError:
+        raise ConfigError(
+            f"The settings file {path} is not valid settings: its JSON is nested too deeply."
+        ) from None
     except json.JSONDecodeError as err:
         # err.msg never quotes the document, so no secret can leak into the message.
         raise ConfigError(
@@ -185,6 +190,30 @@ def save_settings(
     saved = apply_environment(parse_settings(data), env)
     register_secret(saved.jira.token)
     return saved
+
+
+STALE_TEMP_SECONDS = 60.0  # older than any save in progress could be
+
+
+def remove_stale_temp_files(path: Path, *, now: float | None = None) -> list[Path]:
+    """Delete the temporary files a killed save left beside ``path``; return them.
+
+    They may hold the token. Only files older than :data:`STALE_TEMP_SECONDS` go, so a
+    save in progress in another process keeps its own. Never raises.
+    """
+    path = Path(path)
+    cutoff = (time.time() if now is None else now) - STALE_TEMP_SECONDS
+    removed: list[Path] = []
+    try:
+        candidates = list(path.parent.glob(f".{path.name}.*.tmp"))
+    except OSError:
+        return removed
+    for candidate in candidates:
+        with contextlib.suppress(OSError):
+            if candidate.is_file() and candidate.stat().st_mtime < cutoff:
+                candidate.unlink()
+                removed.append(candidate)
+    return removed
 
 
 def _write_atomically(path: Path, text: str) -> None:

@@ -27,9 +27,10 @@ TOKEN = "cli-secret-token-24680"
 
 
 def run_cli(*args: str, tmp_path: Path, timeout: float = 60,
-            extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+            extra_env: dict[str, str] | None = None,
+            log_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "JIRA_API_TOKEN"} | (extra_env or {})
-    env["DASHBOARD_LOG_DIR"] = str(tmp_path / "logs")
+    env["DASHBOARD_LOG_DIR"] = str(log_dir or tmp_path / "logs")
     env["DASHBOARD_CACHE_DIR"] = str(tmp_path / "cache")
     return subprocess.run([sys.executable, str(ROOT / "app.py"), *args], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=timeout, check=False)

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from configuration.atomic_files import open_lock_file
 from configuration.errors import CacheError, JiraCancelled
+from configuration.private_files import private_dir
 
 LOCK_POLL_SECONDS = 0.05
 BUSY_MESSAGE = "Another fetch of the same JIRA query is still running; try again later."
@@ -43,7 +44,7 @@ def key_lock(
     Waits by polling so that a waiting fetch can be cancelled and cannot hang
     forever behind a stuck one (``timeout`` seconds, then ``CacheError``).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     with open_lock_file(path) as fd:
         _acquire(fd, timeout, cancel)
         try:

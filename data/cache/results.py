@@ -34,6 +34,7 @@ from typing import Any
 import pandas as pd
 
 from configuration.atomic_files import atomic_write
+from configuration.private_files import private_dir
 from data.cache.memo import LruMemo
 from data.issues.frames import IssueFrames
 
@@ -92,7 +93,7 @@ class ResultsCache:
         if self.directory is None:
             return
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            private_dir(self.directory)
             atomic_write(self.directory / f"{key}.json", text.encode())
             self._prune()
         except OSError as exc:

@@ -46,6 +46,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from configuration.atomic_files import atomic_write, fsync_dir, write_durable
+from configuration.private_files import private_dir
 from configuration.settings import JiraSettings
 from data.cache.files import key_lock
 from data.cache.keys import config_hash, normalize_jql, public_url, store_key
@@ -237,7 +238,7 @@ class IssueStore:
         target = self.directory / f"v{version}"
         if target.exists():  # left by a writer killed before its manifest switch
             shutil.rmtree(target)
-        target.mkdir(parents=True)
+        private_dir(target)
         checksums = {name: _write_frame(target, name, df) for name, df in _frames(frames)}
         fsync_dir(target)
         fsync_dir(self.directory)

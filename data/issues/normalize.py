@@ -105,7 +105,18 @@ def iter_raw_issues(path: str | Path, field_ids: Iterable[str] = ()) -> Iterator
         data = source.read_bytes()
     except OSError as error:
         raise DataError(f"Cannot read the issues file {source} ({error.strerror}).") from None
-    return iter_issues_file(data, tuple(dict.fromkeys(field_ids)), str(source))
+    return _not_too_deep(iter_issues_file(data, tuple(dict.fromkeys(field_ids)), str(source)),
+                         source)
+
+
+def _not_too_deep(issues: Iterator[RawIssue], source: Path) -> Iterator[RawIssue]:
+    # msgspec decodes nesting recursively: a hostile file of 100,000 nested lists
+    # ends in RecursionError, which is bad input like any other malformed file.
+    try:
+        yield from issues
+    except RecursionError:
+        raise DataError(f"The issues file {source} is nested too deeply to be JIRA issues.") \
+            from None
 
 
 class _Rows:

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from configuration.atomic_files import open_lock_file, replace_atomically
+from configuration.private_files import private_dir
 from configuration.settings import JiraSettings
 from data.jira.token_bucket import BucketStep, SharedBucket, with_headroom
 
@@ -130,7 +131,7 @@ class FileTokenBucket(SharedBucket):
         # Opened per step, not once per bucket: flock belongs to the open file, and a
         # descriptor inherited by a forked child would share the parent's lock instead
         # of excluding it. Blocking flock (no polling): it is held for microseconds.
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.path.parent)
         with open_lock_file(self._lock_path) as fd:
             fcntl.flock(fd, fcntl.LOCK_EX)
             try:
