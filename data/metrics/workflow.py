@@ -45,7 +45,7 @@ class Workflow:
         """Vectorized :meth:`state_of`: factorize, then map each distinct name once."""
         codes, uniques = pd.factorize(pd.Series(names, dtype="str"), use_na_sentinel=False)
         table = np.array([self.state_of(str(u)) for u in uniques], dtype=np.int8)
-        return table[codes] if len(codes) else np.zeros(0, dtype=np.int8)
+        return table[codes]
 
     @property
     def in_progress(self) -> tuple[str, ...]:
@@ -55,7 +55,8 @@ class Workflow:
 
 def resolve_workflow(settings: WorkflowSettings, statuses: pd.DataFrame) -> Workflow:
     """Settings lists where set, else JIRA status categories from ``statuses``."""
-    by_category: dict[str, list[str]] = {"new": [], "indeterminate": [], "done": []}
+    # Only these two categories map to a state; "new" (and any other) is not started.
+    by_category: dict[str, list[str]] = {"indeterminate": [], "done": []}
     for name, category in zip(statuses["name"], statuses["category"], strict=True):
         by_category.setdefault(str(category), []).append(str(name))
     return Workflow(

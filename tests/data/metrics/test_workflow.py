@@ -45,6 +45,13 @@ def test_states_of_maps_every_name_like_state_of():
     assert states.dtype == np.int8
 
 
+def test_a_missing_status_name_is_not_started():
+    """Rule: a missing name (None/NaN) is its own value, not started; it never takes the
+    state of another name (pandas' NA sentinel -1 would index the last name's state)."""
+    states = OVERLAPPING.states_of(pd.Series(["Doing", None, "shipped"]))
+    assert states.tolist() == [ACTIVE, NOT_STARTED, DONE]
+
+
 def test_states_of_no_names_is_an_empty_int8_array():
     states = OVERLAPPING.states_of([])
     assert (states.shape, states.dtype) == ((0,), np.int8)
