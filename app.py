@@ -8,7 +8,8 @@ Commands:
 - ``metrics``: print one JSON object of metrics on stdout.
 - ``items METRIC``: print the items behind one headline number as a JSON array
   (METRICS.md section 8). ``metrics`` and ``items`` take ``--filter CLAUSE``
-  (repeatable) to compute a segment.
+  (repeatable) to compute a segment; ``metrics --scope CLAUSE`` (repeatable) replaces
+  the settings' ``forecast.scope_filter`` (section 9).
 
 *Bad input* (bad arguments, a missing or invalid file, invalid settings, any
 ``DashboardError``) exits with status 2 and one line on stderr, never a traceback;
@@ -27,13 +28,14 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
 from configuration.access import decide_access, is_loopback
 from configuration.errors import ConfigError, DashboardError
-from configuration.filters import parse_filter
+from configuration.filters import filter_texts, parse_filter
 from configuration.logging_config import FILES_ONLY, setup_logging
 from configuration.paths import DEFAULT_SETTINGS_PATH, LOG_DIR, cache_dir
 from configuration.private_files import use_private_umask
@@ -101,6 +103,9 @@ def build_parser() -> Parser:
     fetch = commands.add_parser("fetch", help="sync JIRA into the cache")
     fetch.add_argument("--full", action="store_true", help="refetch everything")
     metrics = commands.add_parser("metrics", help="print the metrics as JSON")
+    metrics.add_argument("--scope", action="append", default=None, metavar="CLAUSE",
+                         help="FIELD=V1,V2 or FIELD!=V1,V2 (repeatable): the scope "
+                              "forecast's scope, instead of forecast.scope_filter")
     items = commands.add_parser("items", help="print the items behind one metric as JSON")
     items.add_argument("metric", metavar="METRIC", help="e.g. lead_time_for_changes, velocity")
     for command in (metrics, items):
@@ -195,7 +200,11 @@ def _query(args: argparse.Namespace) -> tuple[Settings, datetime, int, dict[str,
 
 
 def run_metrics(args: argparse.Namespace) -> int:
+    scope = None if args.scope is None else parse_filter(args.scope)  # bad input first
     settings, as_of, days, options = _query(args)
+    if scope is not None:
+        settings = replace(settings, forecast=replace(settings.forecast,
+                                                      scope_filter=filter_texts(scope)))
     print(json.dumps(_service().metrics_command(settings, args.issues, as_of, days, **options)))
     return 0
 

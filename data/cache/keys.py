@@ -99,6 +99,7 @@ def number_settings(settings: Settings) -> dict[str, Any]:
         "workflow": _plain(settings.workflow),
         "flow_types": _plain(settings.flow_types),
         "dora": _plain(settings.dora),
+        "forecast": _plain(settings.forecast),
     }
 
 

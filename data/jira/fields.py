@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from configuration.filters import custom_fields_of, parse_filter
 from configuration.settings import Settings
 from data.issues.frames import SEGMENT_FIELDS
 
@@ -30,9 +31,11 @@ BASE_FIELDS: tuple[str, ...] = (
 
 def value_field_ids(settings: Settings, extra: Iterable[str] = ()) -> tuple[str, ...]:
     """The field ids normalized into ``field_values``: the mapped fields, the segment
-    fields, the custom fields offered in the filter bar and ``extra`` (custom fields a
-    filter names), sorted, without duplicates."""
-    named = (*settings.mapped_field_ids(), *SEGMENT_FIELDS, *settings.filter_fields, *extra)
+    fields, the custom fields offered in the filter bar, those the forecast's scope
+    filter names and ``extra`` (custom fields a filter names), sorted, unique."""
+    scope = custom_fields_of(parse_filter(settings.forecast.scope_filter))
+    named = (*settings.mapped_field_ids(), *SEGMENT_FIELDS, *settings.filter_fields, *scope,
+             *extra)
     return tuple(sorted(set(named)))
 
 

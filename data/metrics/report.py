@@ -4,7 +4,8 @@ Terms: :class:`MetricsReport` is the computed result of one context;
 :func:`report_to_json` renders it in the shape of METRICS.md section 6 (``as_of``,
 ``period_days``, ``issues``, ``dora``, ``flow``) plus the extra keys ``series``,
 ``scatter`` and, when their modules are installed, ``cumulative_flow``,
-``aging_wip`` and ``forecast``. Floats are exact; rounding is the UI's job.
+``aging_wip`` and ``forecast``; with analytics, ``forecast.scope`` and
+``series.burnup`` (section 9). Floats are exact; rounding is the UI's job.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from data.metrics.flow_load import FlowLoad, flow_load
 from data.metrics.flow_time import FlowTime, flow_time
 from data.metrics.flow_velocity import FlowVelocity, flow_velocity
 from data.metrics.lead_time import LeadTime, lead_time
+from data.metrics.scope_forecast import ScopeForecast, settings_scope
 from data.metrics.series import FlowTimeScatter, WeeklySeries, flow_time_scatter, weekly_series
 from data.metrics.time_to_restore import TimeToRestore, time_to_restore
 
@@ -58,6 +60,8 @@ class MetricsReport:
     scatter: FlowTimeScatter
     # JSON key -> analytics result (each has ``to_json()``); absent when not installed
     analytics: Mapping[str, Any]
+    # the scope forecast (METRICS.md section 9); None when analytics are skipped
+    scope: ScopeForecast | None = None
 
 
 def compute_report(ctx: CalculationContext, *, analytics: bool = True) -> MetricsReport:
@@ -78,6 +82,7 @@ def compute_report(ctx: CalculationContext, *, analytics: bool = True) -> Metric
         series=weekly_series(ctx),
         scatter=flow_time_scatter(ctx),
         analytics=MappingProxyType(_analytics(ctx) if analytics else {}),
+        scope=settings_scope(ctx) if analytics else None,
     )
 
 
@@ -117,4 +122,7 @@ def report_to_json(report: MetricsReport) -> dict[str, Any]:
     }
     for key, result in report.analytics.items():
         payload[key] = result.to_json()
+    if report.scope is not None:
+        payload.setdefault("forecast", {})["scope"] = report.scope.to_json()
+        payload["series"]["burnup"] = report.scope.burnup.to_json()
     return payload

@@ -35,9 +35,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from configuration.filters import Clause, parse_filter
 from data.metrics.forecast import DEFAULT_CONFIDENCES, daily_sums, daily_throughput, dates_after
 from data.metrics.sampling import DEFAULT_SEED, DEFAULT_TRIALS, quantile_days, trial_days
 from data.metrics.workflow import DONE
+from data.segments.match import filter_mask
 
 if TYPE_CHECKING:
     from data.metrics.context import CalculationContext
@@ -115,6 +117,18 @@ class ScopeForecast:
 
 def _percent(confidence: float) -> str:
     return f"{confidence * 100:g}"
+
+
+def scope_mask(ctx: CalculationContext, clauses: Sequence[Clause] | None = None) -> np.ndarray:
+    """The flow items matching ``clauses`` (default: the settings' scope filter)."""
+    if clauses is None:
+        clauses = parse_filter(ctx.settings.forecast.scope_filter)
+    return ctx.is_flow & filter_mask(ctx, clauses)
+
+
+def settings_scope(ctx: CalculationContext) -> ScopeForecast:
+    """The scope forecast of the settings' scope filter and points field (the report's)."""
+    return scope_forecast(ctx, scope_mask(ctx), points_field=ctx.settings.forecast.points_field)
 
 
 def scope_forecast(

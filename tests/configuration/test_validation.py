@@ -142,7 +142,7 @@ VALID = [
     ("cache.ttl_hours", 0.25, 0.25),
     ("flow_types.feature", ["Story", "Task"], ("Story", "Task")),
     ("forecast.scope_filter", [], ()),
-    ("forecast.scope_filter", ["fixversion=2.0", "type!=Bug"], ("fixversion=2.0", "type!=Bug")),
+    ("forecast.scope_filter", ["fixVersion = 2.0", "type!=Bug"], ("fixversion=2.0", "type!=Bug")),
     ("forecast.points_field", None, None),
     ("forecast.points_field", "customfield_10016", "customfield_10016"),
 ]
@@ -240,6 +240,14 @@ INVALID = [
     (nested("cache.ttl_hours", 0), "cache.ttl_hours", "greater than 0"),
     (nested("cache.ttl_hours", -1), "cache.ttl_hours", "greater than 0"),
     (nested("cache.ttl_hours", "24"), "cache.ttl_hours", "not text"),
+    (nested("forecast.scope_filter", "fixversion=2.0"), "forecast.scope_filter", "list"),
+    (nested("forecast.scope_filter", ["fixversion"]), "forecast.scope_filter",
+     "FIELD=V1,V2"),
+    (nested("forecast.scope_filter", ["colour=red"]), "forecast.scope_filter",
+     'unknown field "colour"'),
+    (nested("forecast.scope_filter", ["label= ,"]), "forecast.scope_filter", "no value"),
+    (nested("forecast.points_field", ""), "forecast.points_field", "a field id"),
+    (nested("forecast.colour", 1), "forecast.colour", "unknown key"),
 ]
 
 
