@@ -9,14 +9,15 @@ from ui.pages import settings as settings_page
 from ui.pages.settings_read_only import HIDDEN, read_only
 
 ACTIONS = [ids.SETTINGS_TEST_BUTTON, ids.SETTINGS_LOAD_BUTTON, ids.SETTINGS_VALIDATE_BUTTON,
-           ids.SETTINGS_SAVE_BUTTON]
+           ids.SETTINGS_SAVE_BUTTON, ids.SETTINGS_TEST_RESULT, ids.SETTINGS_LOAD_RESULT,
+           ids.SETTINGS_VALIDATE_RESULT]
 
 
 def _page():
     return settings_page.layout(SETTINGS_RAW, token_saved=True, meta=META, demo=False)
 
 
-def test_every_input_is_disabled_and_every_action_button_gone():
+def test_every_input_is_disabled_and_every_action_gone():
     admin_ids = ids_in(_page())
     page = read_only(_page(), "bob")
     assert set(ACTIONS) <= admin_ids

@@ -3,7 +3,8 @@
 Built from the admin's page (:func:`ui.pages.settings.layout`) rather than beside
 it, so the two can never show different fields: every input is disabled, the
 buttons that send the token to JIRA or save (Test connection, reload from JIRA,
-Validate, Save) are left out, and a line at the top says why. Without those buttons
+Validate, Save) and the areas showing their outcome are left out, and a line at the
+top says why. Without those buttons
 in the page, their callbacks never fire; the server refuses them for viewers anyway
 (:mod:`callbacks.access`).
 """
@@ -15,7 +16,11 @@ from dash.development.base_component import Component
 
 from ui import ids
 
-HIDDEN = ids.SETTINGS_ADMIN_BUTTONS
+# The action buttons and the areas that only show their outcome. Dash reports an
+# error when a callback finds some of its inputs on the page and not others (the
+# reload from JIRA also follows the Test connection result), so both go.
+HIDDEN = ids.SETTINGS_ADMIN_BUTTONS | {ids.SETTINGS_TEST_RESULT, ids.SETTINGS_VALIDATE_RESULT,
+                                       ids.SETTINGS_LOAD_RESULT}
 INPUTS = frozenset(ids.SETTINGS_INPUTS.values())
 
 
