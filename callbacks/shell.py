@@ -38,6 +38,11 @@ def status_for(last_sync: datetime | None, now: datetime,
 def register(app: dash.Dash, runtime: Runtime) -> None:
     # The period selector writes the period store through the view callback
     # (callbacks.segments), which keeps it in step with the URL.
+    app.clientside_callback(
+        ClientsideFunction("delivery", "toggleNav"), Output(ids.NAV_COLLAPSE, "is_open"),
+        Input(ids.NAV_TOGGLER, "n_clicks"), Input(ids.URL, "pathname"),
+        State(ids.NAV_COLLAPSE, "is_open"), prevent_initial_call=True)
+
     # assets/clientside.js: empties the last fetch's alert when the next one starts.
     app.clientside_callback(
         ClientsideFunction("delivery", "clearAtFetchStart"),

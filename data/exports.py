@@ -5,7 +5,9 @@ and its shared DORA event tables (:mod:`data.metrics.dora_events`), so an export
 row is exactly an item the metric counted. Terms:
 
 - *window*: the context's ``[as_of - period_days, as_of)``.
-- *deployments*: deployments whose time is in the window (``name``, ``time``, ``failed``).
+- *deployments*: deployments whose time is in the window (``key``, ``time``, ``failed``);
+  ``name`` instead of ``key`` when deployments are released versions (METRICS.md
+  section 8: a version has a name, not an issue key).
 - *changes*: changes whose lead time ends in the window (``key``, ``start``,
   ``deployed_at``, ``lead_time_hours``).
 - *incidents*: incidents whose restore ends in the window (``key``, ``start``,
@@ -64,7 +66,8 @@ def _utc(ns: np.ndarray) -> pd.DatetimeIndex:
 def deployments(ctx: CalculationContext) -> pd.DataFrame:
     table = dora_events.deployments(ctx)
     inside = table[ctx.window.contains(table["at"].to_numpy(np.int64))]
-    frame = pd.DataFrame({"name": inside["name"].astype(str).to_numpy(),
+    label = "key" if ctx.settings.dora.deployments.source == "issues" else "name"
+    frame = pd.DataFrame({label: inside["name"].astype(str).to_numpy(),
                           "time": _utc(inside["at"].to_numpy(np.int64)),
                           "failed": inside["failed"].to_numpy(dtype=bool)})
     return frame.sort_values("time", kind="stable").reset_index(drop=True)

@@ -43,15 +43,18 @@ def demo_badge(demo: bool) -> Component:
 
 
 def navbar(demo: bool) -> Component:
+    """Brand, page links and the demo badge; below the ``md`` width (phones) the links
+    and badge fold behind a menu button (toggled in ``assets/clientside.js``)."""
     links = [dbc.NavItem(dbc.NavLink(label, href=href, id=element_id, active="exact"))
              for label, href, element_id in PAGES]
     return dbc.Navbar(dbc.Container([
-        html.Div([html.Span("◆", className="brand-mark"),
+        html.Div([html.Span("◆", className="brand-mark", **{"aria-hidden": "true"}),
                   dbc.NavbarBrand("Delivery Metrics", href="/", className="ms-2")],
                  className="d-flex align-items-center"),
-        dbc.Nav(links, navbar=True, className="me-auto ms-3"),
-        demo_badge(demo),
-    ], fluid=True), color="primary", dark=True, className="app-navbar")
+        dbc.NavbarToggler(id=ids.NAV_TOGGLER, n_clicks=0),
+        dbc.Collapse([dbc.Nav(links, navbar=True, className="me-auto ms-md-3"),
+                      demo_badge(demo)], id=ids.NAV_COLLAPSE, is_open=False, navbar=True),
+    ], fluid=True), color="primary", dark=True, expand="md", className="app-navbar")
 
 
 def settings_problem_alert(problem: str | None) -> Component | None:
@@ -70,8 +73,11 @@ def toolbar(default_days: int, problem: str | None = None,
         html.Div([
             html.Div([
                 html.Span("Period", className="toolbar-label"),
+                # The placeholder names the list: dbc.Select always renders it, as a
+                # hidden option that some phones still list (blank without a text).
                 dbc.Select(id=ids.PERIOD_SELECT, options=period_options(default_days),
-                           value=str(default_days), size="sm", className="period-select"),
+                           value=str(default_days), size="sm", className="period-select",
+                           placeholder="Choose a period"),
                 html.Div(dcc.DatePickerRange(id=ids.PERIOD_RANGE, display_format="D MMM YYYY",
                                              first_day_of_week=1, clearable=False),
                          id=ids.PERIOD_RANGE_WRAP, style={"display": "none"},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -46,9 +47,20 @@ def items() -> exports.PageItems:
 
 
 def test_deployments_in_the_window(items):
-    assert list(items.deployments["name"]) == ["DEMO-2"]
+    assert list(items.deployments["key"]) == ["DEMO-2"]  # an issue: its key
     assert list(items.deployments["failed"]) == [True]
     assert items.deployments["time"].iloc[0] == pd.Timestamp("2026-01-05T10:00Z")
+
+
+def test_version_deployments_are_named_not_keyed():
+    """METRICS.md section 8: a released version has a name, an issue deployment a key."""
+    settings = replace(SETTINGS, dora=replace(
+        SETTINGS.dora, deployments=DeploymentSettings(source="versions")))
+    frames = normalize_issues(RAW, settings.mapped_field_ids())
+    ctx = CalculationContext.build(frames, settings, as_of=AS_OF, period_days=9)
+    deployments = exports.page_items(ctx).deployments
+    assert list(deployments.columns) == ["name", "time", "failed"]
+    assert list(deployments["name"]) == ["v1"]
 
 
 def test_changes_with_exact_lead_time(items):

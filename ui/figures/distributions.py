@@ -12,7 +12,16 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.figures.theme import FLOW_TYPE_COLORS, MUTED, PERCENTILE_STYLE, PRIMARY, base_figure
+from ui.figures.theme import (
+    FLOW_TYPE_COLORS,
+    MUTED,
+    PERCENTILE_STYLE,
+    PRIMARY,
+    base_figure,
+    count_axis,
+)
+
+BINS = 30  # histogram bars across the shown range
 
 
 def _percentile_lines(fig: go.Figure, percentiles: Mapping[str, float | None], *,
@@ -60,9 +69,14 @@ def histogram(values: Sequence[float], *, unit: str,
     shown = np.asarray(values, dtype=float)
     cut = float(np.quantile(shown, 0.95)) * 1.1 if shown.size else 0.0
     long_tail = shown.size > 20 and shown.max() > 2 * cut > 0
-    bins = {"start": 0, "end": cut, "size": cut / 30} if long_tail else None
-    fig.add_histogram(x=shown.tolist(), marker_color=PRIMARY, opacity=0.85, nbinsx=30,
-                      xbins=bins,
+    # Explicit bins (plotly's would be its own): the tallest bar is then known here,
+    # for an axis of whole items.
+    end = cut if long_tail else (float(shown.max()) if shown.size else 0.0)
+    size = end / BINS if end > 0 else 1.0
+    bins = {"start": 0, "end": end + size, "size": size}
+    tallest = np.histogram(shown, bins=np.arange(0, end + 2 * size, size))[0].max(
+        initial=0)
+    fig.add_histogram(x=shown.tolist(), marker_color=PRIMARY, opacity=0.85, xbins=bins,
                       hovertemplate=f"%{{x}} {unit}<br>%{{y}} items<extra></extra>")
     _percentile_lines(fig, percentiles, vertical=True)
     fig.update_xaxes(title_text=unit, rangemode="tozero")
@@ -75,7 +89,7 @@ def histogram(values: Sequence[float], *, unit: str,
                            xanchor="right", font={"size": 10, "color": MUTED})
     fig.update_yaxes(title_text="items")
     fig.update_layout(showlegend=False, margin={"t": 28})
-    return fig
+    return count_axis(fig, tallest)
 
 
 def flow_time_scatter(items: pd.DataFrame, percentiles: Mapping[str, float | None],

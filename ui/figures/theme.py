@@ -36,8 +36,10 @@ COLORWAY = ["#2c7be5", "#18bc9c", "#f39c12", "#8e44ad", "#e74c3c", "#34495e", "#
 
 
 def _template() -> go.layout.Template:
+    # automargin: long category labels ("Ready for QA") get room instead of being cut
+    # off at the plot's edge on a narrow screen.
     axis = {"gridcolor": GRID, "zeroline": False, "linecolor": GRID, "ticks": "",
-            "title": {"font": {"size": 12, "color": MUTED}}}
+            "automargin": True, "title": {"font": {"size": 12, "color": MUTED}}}
     return go.layout.Template(
         layout={
             "font": {"family": FONT, "color": INK, "size": 12},
@@ -57,10 +59,23 @@ def _template() -> go.layout.Template:
 pio.templates[TEMPLATE_NAME] = _template()
 
 
+SMALL_COUNT = 5  # up to this many items, plotly's own ticks would fall on halves
+
+
+def count_axis(fig: go.Figure, top: float | None) -> go.Figure:
+    """A y axis of whole items: integer labels, and a step of 1 for small counts
+    (plotly would otherwise tick 0, 0.5, 1, 1.5 on a bar of 2)."""
+    step = {"dtick": 1, "tick0": 0} if top is not None and top <= SMALL_COUNT else {}
+    fig.update_yaxes(tickformat=",d", rangemode="tozero", **step)
+    return fig
+
+
 def base_figure(height: int = 260) -> go.Figure:
     """An empty figure in the dashboard's template."""
     return go.Figure(layout={"template": TEMPLATE_NAME, "height": height})
 
 
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
+# The mode bar shows only while the pointer is over a chart (a tap on a phone), not
+# over the data and notes all the time.
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": "hover",
                 "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"]}

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.figures.theme import BAD, COLORWAY, GOOD, MUTED, base_figure
+from ui.figures.theme import BAD, COLORWAY, GOOD, MUTED, base_figure, count_axis
 
 
 def deployments_timeline(deployments: pd.DataFrame, height: int = 220) -> go.Figure:
@@ -25,7 +25,8 @@ def deployments_timeline(deployments: pd.DataFrame, height: int = 220) -> go.Fig
         if rows.empty:
             continue
         fig.add_scatter(x=rows["time"], y=[label] * len(rows), mode="markers", name=label,
-                        text=rows["name"],
+                        # An issue key, or a version name (deployments from versions).
+                        text=rows["key" if "key" in rows else "name"],
                         marker={"color": color, "symbol": symbol, "size": 11,
                                 "line": {"width": 1, "color": "white"}},
                         hovertemplate="%{text}<br>%{x|%d %b %Y %H:%M} UTC<extra></extra>")
@@ -48,5 +49,5 @@ def cumulative_flow(frame: pd.DataFrame, states: Sequence[str], height: int = 36
         fig.add_scatter(x=frame["day"], y=frame[state], name=state, mode="lines",
                         stackgroup="cfd", line={"width": 0.5, "color": color},
                         hovertemplate=f"{state}: %{{y}}<extra>%{{x|%d %b}}</extra>")
-    fig.update_yaxes(title_text="flow items", rangemode="tozero")
-    return fig
+    fig.update_yaxes(title_text="flow items")
+    return count_axis(fig, frame[list(states)].sum(axis=1).max() if len(frame) else None)

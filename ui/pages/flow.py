@@ -76,11 +76,21 @@ def _cards(report, previous) -> list[CardData]:
     ]
 
 
+TOP_STATUSES = 3
+
+
 def _top_statuses(by_status: Mapping[str, int]) -> str:
+    """The busiest statuses; the rest as "+N more" so the counts add up to the headline."""
     if not by_status:
         return NO_WIP
-    ranked = sorted(by_status.items(), key=lambda kv: -kv[1])[:3]
-    return ", ".join(f"{name} {count}" for name, count in ranked)
+    ranked = sorted(by_status.items(), key=lambda kv: -kv[1])
+    shown = ", ".join(f"{name} {count}" for name, count in ranked[:TOP_STATUSES])
+    rest = ranked[TOP_STATUSES:]
+    if not rest:
+        return shown
+    items = sum(count for _, count in rest)
+    return (f"{shown}, +{len(rest)} more {'status' if len(rest) == 1 else 'statuses'} "
+            f"({items} {'item' if items == 1 else 'items'})")
 
 
 def _headlines(report: Report) -> list[tuple[str, str]]:
@@ -116,8 +126,9 @@ def _line(report, name, unit, color, fill=False):
     # A count that is zero in every week (WIP) has nothing to draw either.
     if not trends.has_values(values) or (fill and not any(values)):
         return None
+    # The filled line is work in progress: whole items.
     return trends.weekly_line(rv.weeks(report), values, name=unit, unit=unit, color=color,
-                              height=260, fill=fill)
+                              height=260, fill=fill, counts=fill)
 
 
 def _scatter(report, flow_types):
