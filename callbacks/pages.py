@@ -107,8 +107,10 @@ def render(runtime: Runtime, pathname: str | None, period: dict | None,
 
 
 def warm(runtime: Runtime) -> None:
-    """Compute and render the DORA and Flow pages of every preset period ahead of use."""
-    for days in PRESET_DAYS:
+    """Compute and render the DORA and Flow pages of every preset period ahead of use,
+    the settings' default period first: it is the one the first page load shows."""
+    default = runtime.settings.period_days
+    for days in sorted(PRESET_DAYS, key=lambda d: d != default):
         for path in ("/", "/flow"):
             render(runtime, path, {"period_days": days}, None)
 

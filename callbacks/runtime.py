@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import logging
 import math
-import shutil
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -159,7 +158,7 @@ class Runtime:
 
     def start(self) -> Runtime:
         """The start-up step: load the settings file, or start demo mode when there is
-        none (simulator started, demo cache folder emptied). Once; returns ``self``."""
+        none (simulator started on the day's demo folder). Once; returns ``self``."""
         with self._lock:
             if not self._started:
                 self._started = True
@@ -203,16 +202,14 @@ class Runtime:
                 self.settings_problem = str(exc)
                 return Settings()
         # Imported here: the simulator (and its demo data) only matter in demo mode.
+        from data.simulator.demo_cache import demo_folder, start_demo_simulator  # noqa: PLC0415
         from data.simulator.demo_settings import demo_settings  # noqa: PLC0415
-        from data.simulator.server import JiraSimulator  # noqa: PLC0415
 
-        self.simulator = JiraSimulator().start()
+        # The day's demo project and its store are made at the first start and reused
+        # by later ones (data.simulator.demo_cache): no generation, no fetch.
+        self.cache_dir = demo_folder(self.cache_dir / DEMO_CACHE, self.clock())
+        self.simulator = start_demo_simulator(self.cache_dir, self.clock())
         log.info("Demo mode: simulated JIRA at %s", self.simulator.url)
-        # The simulator gets a new port (so a new store key) on every start, and its
-        # issues are dated relative to now: a demo cache is never reused, so it lives
-        # in its own folder, emptied at each demo start instead of piling up.
-        self.cache_dir = self.cache_dir / DEMO_CACHE
-        shutil.rmtree(self.cache_dir, ignore_errors=True)
         return demo_settings(self.simulator.url)
 
     def refresh_settings(self) -> bool:

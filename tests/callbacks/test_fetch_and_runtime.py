@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -121,13 +122,42 @@ def test_demo_mode_without_a_settings_file(tmp_path):
     runtime = Runtime(tmp_path / "missing.json", tmp_path / "cache").start()
     try:
         assert runtime.demo is True
-        assert runtime.cache_dir == tmp_path / "cache" / "demo"
+        assert runtime.cache_dir.parent == tmp_path / "cache" / "demo"  # today's folder
         assert not leftover.exists()  # an earlier demo's store is not kept
         assert runtime.settings.jira.url == runtime.simulator.url
         assert "token" not in runtime.public_settings()["jira"]
         assert not (tmp_path / "missing.json").exists()
     finally:
         runtime.close()
+
+
+def test_a_later_demo_start_reuses_the_days_store_without_fetching(tmp_path):
+    """The first start generates and fetches the demo project; the next start the same
+    day finds both in the cache: same JIRA URL (the port is reused), no search."""
+    day = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    first = Runtime(tmp_path / "missing.json", tmp_path / "cache", clock=lambda: day).start()
+    try:
+        first.prefetch()
+        url, folder = first.simulator.url, first.cache_dir
+        assert first.simulator.stats.by_path["/rest/api/3/search/jql"] >= 1
+    finally:
+        first.close()
+    later = Runtime(tmp_path / "missing.json", tmp_path / "cache",
+                    clock=lambda: day + timedelta(hours=5)).start()
+    try:
+        later.prefetch()
+        assert (later.cache_dir, later.simulator.url) == (folder, url)
+        assert "/rest/api/3/search/jql" not in later.simulator.stats.by_path
+        assert later.stored() is not None
+    finally:
+        later.close()
+    next_day = Runtime(tmp_path / "missing.json", tmp_path / "cache",
+                       clock=lambda: day + timedelta(days=1)).start()
+    try:
+        assert next_day.cache_dir != folder
+        assert not folder.exists()  # yesterday's demo is removed
+    finally:
+        next_day.close()
 
 
 def test_save_asks_jira_about_a_new_query(simulator, tmp_path):
