@@ -17,10 +17,14 @@ Which issues match needs the status at ``as_of``, so the full context is built f
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from configuration.filters import Clause
 from configuration.settings import Settings
@@ -54,18 +58,48 @@ def _linked_to(ctx: CalculationContext, changes: np.ndarray) -> np.ndarray:
 
 def segment_frames(frames: IssueFrames, issue_ids: Any) -> IssueFrames:
     """The frames with only the rows of ``issue_ids`` (statuses unchanged)."""
-    wanted = set(issue_ids)
+    rows = _issue_rows(frames)
+    keep = np.zeros(len(frames.issues), dtype=bool)
+    found = rows.index.get_indexer(pd.Index(issue_ids))
+    keep[found[found >= 0]] = True
 
-    def rows_of(df: Any) -> Any:
-        return df[df["issue_id"].isin(wanted)].reset_index(drop=True)
+    def rows_of(name: str) -> pd.DataFrame:
+        df = getattr(frames, name)
+        return df.take(np.flatnonzero(keep[rows.positions[name]])).reset_index(drop=True)
 
-    return IssueFrames(
-        issues=rows_of(frames.issues),
-        transitions=rows_of(frames.transitions),
-        versions=rows_of(frames.versions),
-        field_values=rows_of(frames.field_values),
-        statuses=frames.statuses,
-    )
+    return IssueFrames(issues=rows_of("issues"), transitions=rows_of("transitions"),
+                       versions=rows_of("versions"), field_values=rows_of("field_values"),
+                       statuses=frames.statuses)
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """Per frame: each row's issue as a row number of ``frames.issues``."""
+
+    index: pd.Index
+    positions: dict[str, np.ndarray]
+
+
+_ROWS: OrderedDict[int, tuple[IssueFrames, _Rows]] = OrderedDict()
+_ROWS_LOCK = threading.Lock()
+
+
+def _issue_rows(frames: IssueFrames) -> _Rows:
+    """Hash the issue ids once per frames object (string ``isin`` per filter change
+    costs ~60 ms a frame at 10,000 issues; an integer take costs ~1 ms)."""
+    with _ROWS_LOCK:
+        held = _ROWS.get(id(frames))
+        if held is not None and held[0] is frames:
+            return held[1]
+    index = pd.Index(frames.issues["issue_id"])
+    positions = {name: index.get_indexer(getattr(frames, name)["issue_id"])
+                 for name in ("issues", "transitions", "versions", "field_values")}
+    rows = _Rows(index, positions)
+    with _ROWS_LOCK:
+        _ROWS[id(frames)] = (frames, rows)  # the frames are held, so the id stays theirs
+        while len(_ROWS) > 4:
+            _ROWS.popitem(last=False)
+    return rows
 
 
 def segment_context(
