@@ -15,8 +15,11 @@ the project root. Prints a Markdown table (copied into docs/benchmarks.md,
   computing the same headline numbers; the run asserts both agree and prints the ratio.
 
 Frames are generated directly (:mod:`benchmarks.engine_frames`), ~10 status changes
-per issue, not through JSON. ``--normalize N`` also times ``normalize_issues`` (the fetch
-path) on ``N`` raw issues: the simulator's demo project copied under new ids and keys.
+per issue, not through JSON. ``--issues N [N ...] [--plot FILE.svg]`` instead times
+every stage (generate, store save and load, context, all metrics with 26 weekly
+series) per size, each in its own process: see :mod:`benchmarks._scaling`.
+``--normalize N`` also times ``normalize_issues`` (the fetch path) on ``N`` raw
+issues: the simulator's demo project copied under new ids and keys.
 """
 
 from __future__ import annotations
@@ -25,12 +28,17 @@ import argparse
 import math
 import resource
 import statistics
+import sys
 import time
 import tracemalloc
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._scaling import loglog_svg, run_sizes
 from benchmarks.engine_frames import BENCH_SETTINGS, engine_frames
 from benchmarks.engine_reference import reference_metrics
 from data.metrics.context import CalculationContext
@@ -134,7 +142,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--normalize", type=int, default=0, metavar="N")
+    parser.add_argument("--issues", type=int, nargs="+", metavar="N",
+                        help="org scale: time each stage at these sizes instead")
+    parser.add_argument("--plot", type=Path, help="with --issues: write a log-log SVG here")
     args = parser.parse_args(argv)
+    if args.issues:
+        results = run_sizes(args.issues)
+        if args.plot:
+            loglog_svg(results, args.plot)
+        return
     print("| issues | transitions | engine wall (median) | engine CPU (median) | target | "
           "traced peak | loop wall | loop CPU | loop / engine (CPU) | completed | deployments |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")

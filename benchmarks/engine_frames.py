@@ -68,15 +68,18 @@ def engine_frames(n_issues: int, as_of: pd.Timestamp, *, changes: int = 10,
     counts = rng.integers(max(changes - 2, 0), changes + 3, n_issues)
     transitions, last = _walks(rng, ids, created, counts)
     types = np.array(TYPES)[rng.choice(len(TYPES), n_issues, p=TYPE_WEIGHTS)]
+    keys = pd.Series([f"BEN-{i}" for i in range(n_issues)], dtype="str")
     issues = pd.DataFrame({
         "issue_id": pd.Series(ids, dtype="str"),
-        "key": pd.Series([f"BEN-{i}" for i in range(n_issues)], dtype="str"),
+        "key": keys,
         "issue_type": pd.Series(types, dtype="str"),
         "status": pd.Series(np.array(STATUSES)[last], dtype="str"),
         "status_category": pd.Series(np.array(CATEGORIES)[last], dtype="str"),
         "created": _utc(created),
         "updated": _utc(created),
         "resolved": _utc(np.full(n_issues, np.iinfo(np.int64).min)),
+        "summary": keys,
+        "parent_summary": pd.Series(np.full(n_issues, ""), dtype="str"),
     })
     return IssueFrames(
         issues=issues,

@@ -7,7 +7,7 @@ two processes read it:
 
 - *app*: ``app.py metrics --issues FILE --days 182 --as-of ANCHOR`` (every metric,
   26 weekly buckets, cumulative flow, aging, forecast);
-- *loop*: ``benchmarks/plain_loop.py``, stdlib ``json`` and a plain per-issue loop
+- *loop*: ``benchmarks/_plain_loop.py``, stdlib ``json`` and a plain per-issue loop
   computing the headline numbers (the yardstick of issue 15).
 
 Printed per size: file size, then for each process the median wall seconds, the
@@ -84,7 +84,7 @@ def bench(size: int, repeat: int, workdir: Path) -> None:
     env.pop("REDIS_URL", None)
     app = [sys.executable, "app.py", "metrics", "--issues", str(issues), "--settings",
            str(settings), "--days", str(DAYS), "--as-of", as_of]
-    loop = [sys.executable, "benchmarks/plain_loop.py", str(issues), str(settings), as_of,
+    loop = [sys.executable, "benchmarks/_plain_loop.py", str(issues), str(settings), as_of,
             str(DAYS)]
     runs: dict[str, list] = {"app": [], "loop": []}
     for _ in range(repeat):  # alternating, so both see the same machine load

@@ -1,6 +1,6 @@
 """The plain per-issue loop over a raw issues file, as a process: the raw path's yardstick.
 
-Run: ``.venv/bin/python benchmarks/plain_loop.py ISSUES.json SETTINGS.json AS_OF DAYS``;
+Run: ``.venv/bin/python benchmarks/_plain_loop.py ISSUES.json SETTINGS.json AS_OF DAYS``;
 prints the headline (``dora`` and ``flow`` of METRICS.md section 6, no tiers) as JSON.
 
 What a straightforward implementation does, with nothing in common with the app's
