@@ -10,6 +10,8 @@ Commands:
   (METRICS.md section 8). ``metrics`` and ``items`` take ``--filter CLAUSE``
   (repeatable) to compute a segment; ``metrics --scope CLAUSE`` (repeatable) replaces
   the settings' ``forecast.scope_filter`` (section 9).
+- ``fetch``, ``metrics`` and ``items`` take ``--profile NAME`` (section 8): the
+  profile's settings, and its filter before any ``--filter``.
 
 *Bad input* (bad arguments, a missing or invalid file, invalid settings, any
 ``DashboardError``) exits with status 2 and one line on stderr, never a traceback;
@@ -118,6 +120,9 @@ def build_parser() -> Parser:
                              help="FIELD=V1,V2 or FIELD!=V1,V2 (repeatable): a segment")
     for command in (serve, fetch, metrics, items):
         command.add_argument("--settings", type=Path, help=f"default: {DEFAULT_SETTINGS_PATH}")
+    for command in (fetch, metrics, items):
+        command.add_argument("--profile", metavar="NAME",
+                             help="a profile of the settings (default: the top level)")
     return parser
 
 
@@ -142,6 +147,13 @@ def _settings(args: argparse.Namespace) -> Settings:
         _existing_file(args.settings, "settings file")
     remove_stale_temp_files(args.settings or DEFAULT_SETTINGS_PATH)
     return load_settings(args.settings)
+
+
+def _profile(args: argparse.Namespace) -> Any:
+    """The ``--profile`` chosen (``data.profiles.Profile``): its settings and filter.
+    An unknown name or a bad profile is bad input; other bad profiles do not matter."""
+    settings = _settings(args)
+    return importlib.import_module("data.profiles").select(settings, args.profile)
 
 
 class ProgressBar:
@@ -177,7 +189,7 @@ def _service() -> Any:
 
 
 def run_fetch(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+    settings = _profile(args).settings
     bar = ProgressBar()
     try:
         summary = _service().fetch_command(settings, args.full, bar, cache_dir=cache_dir())
@@ -190,7 +202,8 @@ def run_fetch(args: argparse.Namespace) -> int:
 def _query(args: argparse.Namespace) -> tuple[Settings, datetime, int, dict[str, Any]]:
     """Settings, ``as_of``, days and the keyword options of ``metrics`` and ``items``."""
     clauses = parse_filter(args.filter)  # bad clauses fail before any file is read
-    settings = _settings(args)
+    profile = _profile(args)
+    settings, clauses = profile.settings, (*profile.clauses, *clauses)
     if args.issues is not None:
         _existing_file(args.issues, "issues file")
     options: dict[str, Any] = {"cache_dir": cache_dir()}

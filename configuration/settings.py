@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
 Flavor = Literal["cloud", "datacenter"]
 AuthKind = Literal["basic", "bearer"]
@@ -123,6 +123,9 @@ class Settings:
     forecast: ForecastSettings = ForecastSettings()
     # custom field ids offered in the dashboard's filter bar (METRICS.md section 8)
     filter_fields: tuple[str, ...] = ()
+    # profile name -> its partial settings as written (frozen JSON), validated one by
+    # one when a profile is resolved (configuration.profiles, METRICS.md section 8)
+    profiles: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     def mapped_field_ids(self) -> tuple[str, ...]:
         """Every field id the DORA mappings and the points field name, sorted, unique."""

@@ -32,6 +32,7 @@ from typing import Any
 from configuration.atomic_files import fsync_dir, replace_atomically
 from configuration.errors import ConfigError
 from configuration.paths import DEFAULT_SETTINGS_PATH
+from configuration.profiles import check_profiles
 from configuration.redaction import register_secret
 from configuration.settings import JiraSettings, Settings
 from configuration.token_binding import ENVIRONMENT_BOUND, RETYPE_TOKEN, same_binding
@@ -116,9 +117,10 @@ def _validated_dict(settings: Settings | Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(settings, Settings):
         # A Settings built by hand skipped validation, so round-trip it through it.
         data = settings_to_dict(settings, include_token=True)
-        parse_settings(data)
+        check_profiles(parse_settings(data))
         return data
     parsed = parse_settings(settings)
+    check_profiles(parsed)  # a save never writes a bad profile (a load tolerates one)
     data = settings_to_dict(parsed, include_token=True)
     if not isinstance(settings.get("jira"), Mapping) or "token" not in settings["jira"]:
         del data["jira"]["token"]

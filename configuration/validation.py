@@ -244,6 +244,24 @@ def _check_custom_fields(value: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(item.strip() for item in value))
 
 
+def freeze_json(value: Any) -> Any:
+    """JSON with objects as read-only mappings and lists as tuples (for frozen settings)."""
+    if isinstance(value, Mapping):
+        return MappingProxyType({str(k): freeze_json(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(freeze_json(item) for item in value)
+    return value
+
+
+def _profiles(value: Any, key: str, problems: Problems) -> Any:
+    """Only the shape here: each profile is validated on its own when it is resolved
+    (:mod:`configuration.profiles`), so that a bad profile never blocks the others."""
+    if not isinstance(value, dict):
+        problems.append((key, f"must be an object of named profiles, not {_kind(value)}"))
+        return INVALID
+    return freeze_json(value)
+
+
 # --- sections -------------------------------------------------------------------------
 
 
@@ -377,6 +395,7 @@ SETTINGS = Section(Settings, {
         "points_field": text("a field id"),
     }),
     "filter_fields": _leaf(_check_custom_fields),
+    "profiles": _profiles,
 })
 
 
@@ -409,6 +428,8 @@ def settings_to_dict(settings: Settings, *, include_token: bool = False) -> dict
     The token is left out (the key is absent) unless ``include_token`` is true.
     """
     result = _to_json(settings)
+    if not result["profiles"]:  # files without profiles keep their shape
+        del result["profiles"]
     if not include_token:
         del result["jira"]["token"]
     return result

@@ -318,3 +318,53 @@ def test_app_exposes_the_dashboard_server_for_wsgi_servers(tmp_path):
                             capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip()
+
+
+def _profile_settings(tmp_path: Path, url: str = "https://jira.example.com") -> Path:
+    return write(tmp_path / "settings.json", json.dumps({
+        "jira": {"url": url, "email": "lead@example.com", "token": TOKEN,
+                 "jql": "project = DEMO"},
+        "profiles": {"web": {"filter": ["type=Story"]}, "mobile": {"period_days": 14},
+                     "broken": {"jira": {"url": "https://elsewhere.example.com"}}},
+    }))
+
+
+@pytest.mark.parametrize("command", ["fetch", "metrics", "items velocity"])
+def test_an_unknown_profile_exits_2_naming_the_profiles(tmp_path, command):
+    path = _profile_settings(tmp_path)
+    result = run_cli(*command.split(), "--settings", str(path), "--profile", "desktop",
+                     tmp_path=tmp_path)
+    line = assert_one_line_error(result)
+    assert 'Unknown profile "desktop"; the profiles are: default, web, mobile, broken.' in line
+
+
+def test_a_bad_profile_exits_2_naming_its_key(tmp_path):
+    path = _profile_settings(tmp_path)
+    line = assert_one_line_error(run_cli("metrics", "--settings", str(path), "--profile",
+                                         "broken", tmp_path=tmp_path))
+    assert "profiles.broken.jira.url" in line
+
+
+def test_profiles_sharing_the_jql_cost_one_fetch_end_to_end(tmp_path):
+    from data.simulator.server import JiraSimulator
+    from tests.data.cache.conftest import EMAIL, project
+
+    with JiraSimulator(project(), email=EMAIL, token=TOKEN) as sim:
+        path = _profile_settings(tmp_path, sim.url)
+        fetched = run_cli("fetch", "--settings", str(path), "--profile", "web",
+                          tmp_path=tmp_path)
+        assert fetched.returncode == 0, fetched.stderr
+        requests = sim.stats.requests
+        assert requests > 0
+        reports = {}
+        for name in ("web", "mobile", "default"):
+            result = run_cli("metrics", "--settings", str(path), "--profile", name,
+                             "--as-of", "2026-03-01T00:00:00Z", tmp_path=tmp_path)
+            assert result.returncode == 0, result.stderr
+            reports[name] = json.loads(result.stdout)
+        assert sim.stats.requests == requests  # every metrics came from the one store
+    filtered = run_cli("metrics", "--settings", str(path), "--filter", "type=Story",
+                       "--as-of", "2026-03-01T00:00:00Z", tmp_path=tmp_path)
+    assert json.loads(filtered.stdout) == reports["web"]
+    assert reports["mobile"]["period_days"] == 14
+    assert reports["web"]["issues"] < reports["default"]["issues"]

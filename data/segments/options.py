@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from configuration.filters import FILTER_FIELDS
+from configuration.filters import CUSTOM_FIELD, FILTER_FIELDS
 from configuration.settings import Settings
 from data.issues.frames import IssueFrames
 
@@ -26,7 +26,8 @@ _VALUE_FIELD = {"component": "components", "label": "labels", "priority": "prior
 def filter_fields(settings: Settings) -> list[Choice]:
     """The fields the bar offers: the built-in ones, then the chosen custom fields."""
     return [(f, FIELD_LABELS[f]) for f in FILTER_FIELDS] + [
-        (f, f) for f in settings.filter_fields
+        # A profile's store fields may add system field ids (data.profiles): not offered.
+        (f, f) for f in settings.filter_fields if CUSTOM_FIELD.match(f)
     ]
 
 
