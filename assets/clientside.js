@@ -16,3 +16,27 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         }
     }
 });
+
+// Dash 4's dropdown takes keyboard focus on a hidden helper input marked aria-hidden:
+// keyboard users reach it, screen readers are told it is not there (axe:
+// aria-hidden-focus). Give that input the dropdown's label instead, so what has the
+// focus is announced by name. React sets aria-hidden only when it mounts the input.
+(function () {
+    function labelFor(target) {
+        const button = target.parentElement && target.parentElement.querySelector("button[id]");
+        if (!button) { return null; }
+        const label = document.querySelector('label[for="' + CSS.escape(button.id) + '"]');
+        return label ? label.textContent.trim() : button.getAttribute("aria-label");
+    }
+    function fix(root) {
+        root.querySelectorAll(".dash-dropdown-focus-target[aria-hidden]").forEach(target => {
+            const name = labelFor(target);
+            if (!name) { return; }
+            target.removeAttribute("aria-hidden");
+            target.setAttribute("aria-label", name);
+        });
+    }
+    new MutationObserver(() => fix(document)).observe(document.documentElement, {
+        childList: true, subtree: true, attributes: true, attributeFilter: ["aria-hidden"]
+    });
+})();

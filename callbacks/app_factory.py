@@ -66,6 +66,8 @@ def create_app(settings_path: Path, *, cache_dir: Path = CACHE_DIR,
     app = dash.Dash(__name__, title=TITLE, assets_folder=str(ASSETS_DIR),
                     background_callback_manager=manager,
                     suppress_callback_exceptions=True, update_title=None)
+    # The page's language, for screen readers and the browser's spell and hyphen rules.
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     app.layout = lambda: page_layout(runtime)
     app.server.config["DASHBOARD_RUNTIME"] = runtime  # for tests and benchmarks
     protect(app, access)  # first: nobody unchecked reaches anything below

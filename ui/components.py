@@ -50,7 +50,7 @@ def tier_badge(card_key: str, tier: str | None, benchmarks: Sequence[tuple[str, 
     badge_id = f"{card_key}-tier"
     label = tier.capitalize() if tier else "No tier"
     badge = dbc.Badge(label, id=badge_id, color=TIER_COLORS.get(tier or "", "secondary"),
-                      className="tier-badge", pill=True)
+                      className=f"tier-badge tier-{tier or 'none'}", pill=True)
     if not benchmarks:
         return badge
     rows = [html.Tr([html.Td(t.capitalize(), className="pe-3 fw-bold"), html.Td(text)],
@@ -121,19 +121,39 @@ def empty_state(message: str, *, action_href: str | None = "/settings",
     return html.Div(children, className="empty-state", **kwargs)
 
 
-def graph(element_id: str, figure: go.Figure) -> Component:
+def headline_text(card: CardData) -> str:
+    """``"Flow velocity: 71.9 items / week."``: a card's number as a sentence."""
+    return f"{card.title}: {' '.join(p for p in (card.value, card.unit) if p)}."
+
+
+def chart_text(title: str, headline: str, note: str) -> str:
+    """A chart's text alternative: what it shows, the headline number, how it is computed."""
+    return " ".join(part for part in (f"{title}.", headline, f"How this is computed: {note}")
+                    if part)
+
+
+def graph(element_id: str, figure: go.Figure, *, alt: str) -> Component:
+    """The chart in a ``<figure>`` named by its text alternative ``alt`` (see
+    :func:`chart_text`): plotly's SVG means nothing to a screen reader. (Not
+    ``role="img"``: the chart keeps its own interactive parts.)"""
     # An explicit height: a responsive graph drawn while hidden (behind the loading
     # spinner) would otherwise measure its container as 0 px high and stay collapsed.
     height = figure.layout.height or 300
-    return dcc.Graph(id=element_id, figure=figure, config=GRAPH_CONFIG, className="chart",
-                     style={"height": f"{height}px"})
+    chart = dcc.Graph(id=element_id, figure=figure, config=GRAPH_CONFIG, className="chart",
+                      style={"height": f"{height}px"})
+    return html.Figure(chart, className="chart-figure", **{"aria-label": alt})
 
 
 def chart_card(title: str, element_id: str, figure: go.Figure | None, note: str,
                *, empty_message: str = "Nothing to show in this period.",
-               empty_href: str | None = "/settings") -> Component:
-    """A titled card with a figure, or an empty state when ``figure`` is None."""
-    content = (graph(element_id, figure) if figure is not None else
+               empty_href: str | None = "/settings", headline: str = "") -> Component:
+    """A titled card with a figure, or an empty state when ``figure`` is None.
+
+    ``headline``: the number the chart explains ("Flow velocity: 71.9 items / week"),
+    part of the chart's text alternative.
+    """
+    alt = chart_text(title, headline, note)
+    content = (graph(element_id, figure, alt=alt) if figure is not None else
                empty_state(empty_message, action_href=empty_href,
                            element_id=f"{element_id}-empty"))
     return dbc.Card([dbc.CardHeader(title, className="chart-title"),
@@ -147,7 +167,7 @@ def page_header(title: str, subtitle: str, download_button_id: str | None = None
     if download_button_id and download_id:
         right = [dbc.Button("Download CSV", id=download_button_id, color="primary",
                             outline=True, size="sm"), dcc.Download(id=download_id)]
-    return html.Div([html.Div([html.H2(title, className="page-title"),
+    return html.Div([html.Div([html.H1(title, className="page-title"),
                                html.Div(subtitle, className="page-subtitle text-muted")]),
                      html.Div(right)], className="page-header")
 

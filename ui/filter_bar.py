@@ -19,15 +19,18 @@ OPERATORS = [{"label": "is", "value": "="}, {"label": "is not", "value": "!="}]
 def filter_bar(fields: list[tuple[str, str]]) -> Component:
     """The bar: add a clause (field, is / is not, values) and the active clauses."""
     return html.Div([
-        html.Span("Filter", className="toolbar-label"),
+        html.Label("Filter", htmlFor=ids.FILTER_FIELD, className="toolbar-label mb-0"),
+        html.Label("Filter operator", htmlFor=ids.FILTER_OP, className="visually-hidden"),
         dbc.Select(id=ids.FILTER_FIELD, size="sm", className="filter-field",
                    options=[{"label": label, "value": value} for value, label in fields],
                    value=fields[0][0] if fields else None),
         dbc.Select(id=ids.FILTER_OP, size="sm", options=OPERATORS, value="=",
                    className="filter-op"),
+        html.Label("Filter values", htmlFor=ids.FILTER_VALUES, className="visually-hidden"),
         dcc.Dropdown(id=ids.FILTER_VALUES, multi=True, placeholder="values…",
                      className="filter-values"),
         dbc.Button("Add", id=ids.FILTER_ADD, size="sm", color="secondary", outline=True),
+        html.Label("Active filters", htmlFor=ids.FILTER_ACTIVE, className="visually-hidden"),
         dcc.Dropdown(id=ids.FILTER_ACTIVE, multi=True, options=[], value=[],
                      searchable=False, placeholder="no filter: every issue",
                      className="filter-active"),

@@ -72,7 +72,7 @@ def toolbar(default_days: int, problem: str | None = None,
     return dbc.Container([
         html.Div([
             html.Div([
-                html.Span("Period", className="toolbar-label"),
+                html.Label("Period", htmlFor=ids.PERIOD_SELECT, className="toolbar-label mb-0"),
                 # The placeholder names the list: dbc.Select always renders it, as a
                 # hidden option that some phones still list (blank without a text).
                 dbc.Select(id=ids.PERIOD_SELECT, options=period_options(default_days),

@@ -15,7 +15,9 @@ from playwright.sync_api import sync_playwright
 
 from tests.integration.conftest import CHROMIUM, CHROMIUM_ARGS, serve
 from tests.integration.pages import open_page, wait_for_graphs
-from tests.integration.test_dashboard import DORA_GRAPHS, FLOW_GRAPHS, FORECAST_GRAPHS
+from tests.ui.sample import DORA_CHARTS as DORA_GRAPHS
+from tests.ui.sample import FLOW_CHARTS as FLOW_GRAPHS
+from tests.ui.sample import FORECAST_CHARTS as FORECAST_GRAPHS
 from ui import ids
 
 PAGES = (("dora", ids.NAV_DORA, DORA_GRAPHS), ("flow", ids.NAV_FLOW, FLOW_GRAPHS),
@@ -34,8 +36,7 @@ def main(directory: Path) -> None:
             watched.page.click(f"#{nav}")
             wait_for_graphs(watched.page, graphs)
             if name == "settings":
-                watched.page.wait_for_selector(f"#{ids.SETTINGS_SAVE_BUTTON}")
-                watched.page.wait_for_timeout(1500)  # the dropdowns fill from JIRA
+                watched.page.wait_for_selector(f"#{ids.SETTINGS_LOAD_RESULT} .load-result")
             watched.page.wait_for_timeout(500)  # let alerts and transitions settle
             print(watched.shot(directory, f"dashboard-{name}"))
         browser.close()

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from ui.figures import distributions, forecast, timelines, trends
+from ui.figures import distributions, forecast, theme, timelines, trends
 from ui.figures.theme import BAD, FLOW_TYPE_COLORS, TEMPLATE_NAME
 
 
@@ -78,3 +78,12 @@ def test_aging_wip_legend_shows_each_flow_types_marker():
     assert [t.marker.color for t in legend] == [FLOW_TYPE_COLORS["defect"],
                                                 FLOW_TYPE_COLORS["feature"]]
     assert {b.legendgroup for b in boxes} == {"defect", "feature"}
+
+
+def test_charts_draw_in_a_colour_blind_safe_palette():
+    """Issue 10, item 9: Okabe-Ito's colours (and one grey), never red against green."""
+    allowed = {*theme.OKABE_ITO.values(), theme.NEUTRAL}
+    used = {*theme.FLOW_TYPE_COLORS.values(), *theme.COLORWAY, theme.PRIMARY, theme.GOOD,
+            theme.BAD, theme.WARN, *(s["color"] for s in theme.PERCENTILE_STYLE.values())}
+    assert used <= allowed, used - allowed
+    assert len({s["dash"] for s in theme.PERCENTILE_STYLE.values()}) == 3  # not colour alone

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from tests.ui.sample import DORA_CHARTS, FLOW_CHARTS, empty_report, report
-from tests.ui.tree import find, ids_in, text_of
+from tests.ui.tree import find, ids_in, text_of, walk
 from ui import ids
 from ui.pages import dora, flow, forecast
 from ui.pages import settings as settings_page
@@ -151,3 +151,14 @@ def test_field_options_show_name_and_id(current, expected_last):
     options = settings_page.field_options(META["fields"], [current])
     assert options[0] == {"label": "Environment (customfield_1)", "value": "customfield_1"}
     assert options[-1]["label"] == expected_last
+
+
+def test_every_chart_is_named_by_its_headline_and_how_it_is_computed():
+    """Issue 10, item 9: a text alternative on each chart's figure."""
+    page = flow.layout(report(), None, subtitle="x", flow_types={"DEMO-1": "feature"})
+    for graph_id in FLOW_CHARTS:
+        figure = next(f for f in walk(page) if type(f).__name__ == "Figure"
+                      and graph_id in ids_in(f))
+        text = getattr(figure, "aria-label")
+        assert "How this is computed: " in text
+        assert any(c.isdigit() for c in text.split("How this is computed")[0]), text

@@ -12,27 +12,34 @@ import plotly.io as pio
 TEMPLATE_NAME = "delivery"
 FONT = "Lato, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 INK = "#2c3e50"
-MUTED = "#7b8a8b"
+MUTED = "#5a6768"  # 5.9:1 on white (WCAG AA needs 4.5:1 for text)
 GRID = "#ecf0f1"
-PRIMARY = "#2c7be5"
-GOOD = "#18bc9c"
-BAD = "#e74c3c"
-WARN = "#f39c12"
+# Okabe & Ito's palette ("Color Universal Design", 2008): its colours stay apart for
+# the common kinds of colour blindness, so no chart relies on telling red from green.
+OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9",
+             "bluish_green": "#009E73", "yellow": "#F0E442", "blue": "#0072B2",
+             "vermillion": "#D55E00", "reddish_purple": "#CC79A7"}
+PRIMARY = OKABE_ITO["blue"]
+GOOD = OKABE_ITO["bluish_green"]
+BAD = OKABE_ITO["vermillion"]
+WARN = OKABE_ITO["orange"]
+NEUTRAL = "#999999"  # "other" and "not started": a grey, next to the palette
 
 FLOW_TYPE_COLORS = {
-    "feature": "#3498db",
-    "defect": "#e74c3c",
-    "risk": "#f39c12",
-    "debt": "#8e44ad",
-    "other": "#95a5a6",
+    "feature": OKABE_ITO["blue"],
+    "defect": OKABE_ITO["vermillion"],
+    "risk": OKABE_ITO["orange"],
+    "debt": OKABE_ITO["reddish_purple"],
+    "other": NEUTRAL,
 }
+# Percentile lines also differ by dash, not only by colour.
 PERCENTILE_STYLE = {
     "p50": {"color": GOOD, "dash": "dash"},
-    "p85": {"color": WARN, "dash": "dash"},
+    "p85": {"color": WARN, "dash": "dashdot"},
     "p95": {"color": BAD, "dash": "dot"},
 }
-COLORWAY = ["#2c7be5", "#18bc9c", "#f39c12", "#8e44ad", "#e74c3c", "#34495e", "#95a5a6",
-            "#1abc9c", "#d35400", "#7f8c8d"]
+COLORWAY = [OKABE_ITO[name] for name in ("blue", "bluish_green", "orange", "reddish_purple",
+                                         "vermillion", "sky_blue", "yellow", "black")]
 
 
 def _template() -> go.layout.Template:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.figures.theme import BAD, COLORWAY, GOOD, MUTED, base_figure, count_axis
+from ui.figures.theme import BAD, COLORWAY, GOOD, NEUTRAL, base_figure, count_axis
 
 
 def deployments_timeline(deployments: pd.DataFrame, height: int = 220) -> go.Figure:
@@ -39,11 +39,9 @@ def deployments_timeline(deployments: pd.DataFrame, height: int = 220) -> go.Fig
 def cumulative_flow(frame: pd.DataFrame, states: Sequence[str], height: int = 360) -> go.Figure:
     """Stacked areas, one per state, bottom (not started) to top (done)."""
     fig = base_figure(height)
-    palette = {"not started": MUTED, "done": GOOD}
-    # Statuses in between get colours that neither "done" green nor "not started"
-    # grey could be mistaken for.
-    others = iter(c for c in COLORWAY if c not in (GOOD, MUTED, "#1abc9c", "#95a5a6",
-                                                    "#7f8c8d"))
+    palette = {"not started": NEUTRAL, "done": GOOD}
+    # Statuses in between get the palette's other colours ("done" keeps its green).
+    others = iter(c for c in COLORWAY if c != GOOD)
     for state in states:
         color = palette.get(state.lower()) or next(others, None)
         fig.add_scatter(x=frame["day"], y=frame[state], name=state, mode="lines",

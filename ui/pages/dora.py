@@ -22,7 +22,16 @@ from dash.development.base_component import Component
 from ui import format as fmt
 from ui import ids
 from ui import report_view as rv
-from ui.components import CardData, chart_card, empty_state, graph, metric_card, page_header
+from ui.components import (
+    CardData,
+    chart_card,
+    chart_text,
+    empty_state,
+    graph,
+    headline_text,
+    metric_card,
+    page_header,
+)
 from ui.figures import distributions, trends
 from ui.figures.theme import BAD, GOOD, PRIMARY, WARN
 from ui.figures.timelines import deployments_timeline
@@ -108,14 +117,15 @@ TRENDS = (
 )
 
 
-def _trend(report, trend: Trend):
+def _trend(report, trend: Trend, card: CardData):
     values = rv.weekly(report, trend.series)
     has_data = any(v for v in values) if trend.bars else trends.has_values(values)
     if not has_data:
         return empty_state(trend.empty, element_id=f"{trend.graph_id}-empty")
     build = trends.weekly_bars if trend.bars else trends.weekly_line
+    alt = chart_text(f"{card.title}, week by week", headline_text(card), how(trend.note))
     return graph(trend.graph_id, build(rv.weeks(report), values, name=trend.unit,
-                                       unit=trend.unit, color=trend.color))
+                                       unit=trend.unit, color=trend.color), alt=alt)
 
 
 # Per card: the displayed value's path in the report, and the items a click shows.
@@ -135,20 +145,21 @@ def card_row(report: Report, previous: Report | None, benchmarks: Benchmarks) ->
                                           HEADLINES, strict=True):
         noted = rv.headline(replace(card, note=how(trend.note), no_compare=no_compare),
                             report, path, drill)
-        cols.append(dbc.Col(metric_card(noted, _trend(report, trend)), lg=3, md=6,
+        cols.append(dbc.Col(metric_card(noted, _trend(report, trend, noted)), lg=3, md=6,
                             className="mb-3"))
     return dbc.Row(cols, id=ids.DORA_CARDS)
 
 
 def _distribution(values: pd.Series | None, graph_id: str, title: str, node: Mapping, *,
-                  note: str, empty: str):
+                  note: str, empty: str, headline: str):
     values = pd.Series(dtype=float) if values is None else values.dropna()
     figure = None
     if not values.empty:
         figure = distributions.histogram(values.tolist(), unit="hours",
                                          percentiles={"p50": node.get("median_hours"),
                                                       "p85": node.get("p85_hours")})
-    return chart_card(title, graph_id, figure, how(note), empty_message=empty)
+    return chart_card(title, graph_id, figure, how(note), empty_message=empty,
+                      headline=headline)
 
 
 def layout(report: Report, previous: Report | None, *, deployments: pd.DataFrame,
@@ -158,20 +169,24 @@ def layout(report: Report, previous: Report | None, *, deployments: pd.DataFrame
     timeline = None if deployments.empty else deployments_timeline(deployments)
     lt = rv.section(report, "dora", "lead_time_for_changes")
     ttr = rv.section(report, "dora", "time_to_restore")
+    said = [headline_text(card) for card in _cards(report, None, benchmarks)]
     return html.Div([
         page_header("DORA metrics", subtitle, ids.DORA_DOWNLOAD_BUTTON, ids.DORA_DOWNLOAD),
         card_row(report, previous, benchmarks),
         dbc.Row(dbc.Col(chart_card("Deployments", ids.DORA_DEPLOYMENTS_TIMELINE, timeline,
-                                   how("deployments_timeline"), empty_message=NO_DEPLOYMENTS)),
+                                   how("deployments_timeline"), empty_message=NO_DEPLOYMENTS,
+                                   headline=said[0])),
                 className="mb-3"),
         dbc.Row([
             dbc.Col(_distribution(lead_hours, ids.DORA_LEAD_TIME_DISTRIBUTION,
                                   "Lead time distribution", lt,
-                                  note="lead_time_distribution", empty=NO_CHANGES),
+                                  note="lead_time_distribution", empty=NO_CHANGES,
+                                  headline=said[1]),
                     lg=6, className="mb-3"),
             dbc.Col(_distribution(restore_hours, ids.DORA_RESTORE_DISTRIBUTION,
                                   "Time to restore distribution", ttr,
-                                  note="restore_distribution", empty=NO_INCIDENTS),
+                                  note="restore_distribution", empty=NO_INCIDENTS,
+                                  headline=said[3]),
                     lg=6, className="mb-3"),
         ]),
     ])

@@ -18,7 +18,7 @@ from dash.development.base_component import Component
 from ui import format as fmt
 from ui import ids
 from ui import report_view as rv
-from ui.components import CardData, chart_card, metric_card, page_header
+from ui.components import CardData, chart_card, headline_text, metric_card, page_header
 from ui.figures import distributions, trends
 from ui.figures.theme import GOOD, PRIMARY
 from ui.figures.timelines import cumulative_flow
@@ -161,30 +161,38 @@ def layout(report: Report, previous: Report | None, *, subtitle: str,
     """The whole Flow page for one period (``flow_types``: issue key -> flow type)."""
     def col(child, lg):
         return dbc.Col(child, lg=lg, className="mb-3")
+    # Each chart's text alternative carries the headline number it explains.
+    said = {card.key: headline_text(card) for card in _cards(report, None)}
+    velocity, time, efficiency, load, distribution = (
+        said[f"flow-{k}"] for k in ("velocity", "time", "efficiency", "load", "distribution"))
     return html.Div([
         page_header("Flow metrics", subtitle, ids.FLOW_DOWNLOAD_BUTTON, ids.FLOW_DOWNLOAD),
         card_row(report, previous),
         dbc.Row([
             col(chart_card("Flow velocity by type", ids.FLOW_VELOCITY_CHART,
                            _velocity(report), how("velocity_chart"),
-                           empty_message=NO_COMPLETED), 8),
+                           empty_message=NO_COMPLETED, headline=velocity), 8),
             col(chart_card("Flow distribution", ids.FLOW_DISTRIBUTION_DONUT, _donut(report),
-                           how("distribution_donut"), empty_message=NO_COMPLETED), 4),
+                           how("distribution_donut"), empty_message=NO_COMPLETED,
+                           headline=distribution), 4),
         ]),
         dbc.Row([
             col(chart_card("Flow time", ids.FLOW_TIME_SCATTER, _scatter(report, flow_types),
-                           how("flow_time_scatter"), empty_message=NO_STARTED), 6),
+                           how("flow_time_scatter"), empty_message=NO_STARTED,
+                           headline=time), 6),
             col(chart_card("Aging work in progress", ids.FLOW_AGING_WIP, _aging(report),
-                           how("aging_wip"), empty_message=NO_WIP), 6),
+                           how("aging_wip"), empty_message=NO_WIP, headline=load), 6),
         ]),
         dbc.Row([
             col(chart_card("Flow efficiency trend", ids.FLOW_EFFICIENCY_TREND,
                            _line(report, "efficiency_percent", "% active", GOOD),
-                           how("efficiency_trend"), empty_message=NO_STARTED), 6),
+                           how("efficiency_trend"), empty_message=NO_STARTED,
+                           headline=efficiency), 6),
             col(chart_card("Work in progress over time", ids.FLOW_WIP_TREND,
                            _line(report, "wip", "items", PRIMARY, fill=True), how("wip_trend"),
-                           empty_message=NO_WIP), 6),
+                           empty_message=NO_WIP, headline=load), 6),
         ]),
         dbc.Row(col(chart_card("Cumulative flow", ids.FLOW_CUMULATIVE_FLOW, _cfd(report),
-                               how("cumulative_flow"), empty_message=NO_COMPLETED), 12)),
+                               how("cumulative_flow"), empty_message=NO_COMPLETED,
+                               headline=velocity), 12)),
     ])

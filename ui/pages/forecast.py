@@ -30,7 +30,7 @@ def controls(items: int, days: int) -> Component:
     """The inputs: how many items to finish, and how far ahead to look."""
     def field(label, element_id, value, suffix):
         return dbc.Col(dbc.InputGroup([
-            dbc.InputGroupText(label),
+            dbc.InputGroupText(html.Label(label, htmlFor=element_id, className="mb-0")),
             dbc.Input(id=element_id, type="number", min=1, max=3650, step=1, value=value,
                       debounce=True, style={"maxWidth": "7rem"}),
             dbc.InputGroupText(suffix)]), lg=4, md=6, className="mb-2")
@@ -71,18 +71,25 @@ def results(*, as_of: datetime, days: int, items: int, how_many: Mapping[float, 
         return empty_state(NO_THROUGHPUT, element_id=f"{ids.FORECAST_RESULTS}-empty")
     basis = (f"Based on {completed:,} items completed over the last {sample_days} days "
              f"({fmt.number(completed / sample_days, 2)} per day).")
-    text = html.Ul([html.Li(line) for line in sentences(as_of, days, items, how_many, when)],
-                   id=ids.FORECAST_SENTENCES, className="forecast-sentences")
+    said = sentences(as_of, days, items, how_many, when)
+    text = html.Ul([html.Li(line) for line in said], id=ids.FORECAST_SENTENCES,
+                   className="forecast-sentences")
+    # The charts' text alternatives carry the 85% answers, this page's headline numbers.
+    many = next((line for line in said if line.startswith("85% chance")), "")
+    done = next((line for line in said if "85% confidence" in line), "")
     return html.Div([
         dbc.Card(dbc.CardBody([text, html.Div(basis, className="text-muted small")]),
                  className="mb-3 forecast-summary"),
         dbc.Row([
             dbc.Col(chart_card(f"How many items in the next {days} days?",
                                ids.FORECAST_HOW_MANY_CHART, how_many_curve(how_many, days),
-                               how("forecast_how_many")), lg=6, className="mb-3"),
+                               how("forecast_how_many"),
+                               headline=f"{many}." if many else ""),
+                    lg=6, className="mb-3"),
             dbc.Col(chart_card(f"When will {items} items be done?", ids.FORECAST_WHEN_CHART,
                                when_curve(when, items) if any(when.values()) else None,
-                               how("forecast_when"), empty_message=NO_THROUGHPUT),
+                               how("forecast_when"), empty_message=NO_THROUGHPUT,
+                               headline=f"{done}." if done else ""),
                     lg=6, className="mb-3"),
         ]),
     ])

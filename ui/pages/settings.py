@@ -279,7 +279,7 @@ def layout(raw: Mapping[str, Any], *, token_saved: bool, meta: Mapping[str, Any]
     """The whole Settings page for the settings ``raw`` (a dict without the token)."""
     intro = dbc.Alert(["You are looking at demo data from a simulated JIRA. Enter your JIRA's "
                        "URL, credentials and query below, then Save to connect."],
-                      color="info", className="mb-3", id=ids.SETTINGS_DEMO_INTRO,
+                      color="primary", className="mb-3", id=ids.SETTINGS_DEMO_INTRO,
                       style=demo_style(demo))
     return html.Div([
         dcc.Store(id=ids.SETTINGS_MAPPINGS_FROM, data="demo" if demo else "saved"),
