@@ -65,12 +65,13 @@ def _merge_statuses(
 
 def _concat(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
     # Concatenating an empty frame would make pandas warn about (and possibly
-    # change) dtypes; the non-empty side already has the right ones.
+    # change) dtypes; the non-empty side already has the right ones. The index is left
+    # as it comes: every caller sorts the result with a fresh one (``_sorted``).
     if second.empty:
         return first
     if first.empty:
         return second
-    return pd.concat([first, second], ignore_index=True)
+    return pd.concat([first, second])
 
 
 def _sorted(df: pd.DataFrame, name: str) -> pd.DataFrame:

@@ -111,3 +111,15 @@ def test_an_empty_fetched_status_list_keeps_the_stored_one() -> None:
     stored = frames_of(raw("DEMO-1", START, DONE))
     merged = merge_frames(stored, frames_of(), replace_statuses=True)
     pd.testing.assert_frame_equal(merged.statuses, stored.statuses)
+
+
+def test_canonical_order_keeps_jiras_order_within_an_issue() -> None:
+    """Rule: the per-issue sort is stable, so the rows of one issue keep JIRA's order
+    (fix versions as listed, not sorted by accident). 40 issues of 5 versions each,
+    stored newest issue first, are enough for an unstable sort to scramble them."""
+    names = ("v9", "v2", "v7", "v1", "v5")
+    issues = [raw(f"DEMO-{n}", START, fixes=names) for n in range(40, 0, -1)]
+    frames = canonical(normalize_issues(issues, FIELDS, ()))
+    for _, rows in frames.versions.groupby("issue_id", sort=False):
+        assert tuple(rows["name"]) == names
+    assert frames.versions["issue_id"].is_monotonic_increasing
