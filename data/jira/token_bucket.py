@@ -37,7 +37,7 @@ from typing import Protocol, runtime_checkable
 # The pragma keeps mutmut from rewriting the protocol's methods into trampolines,
 # whose extra attributes would make every isinstance() check against it False.
 @runtime_checkable
-class RateLimiter(Protocol):  # pragma: no mutate class
+class RateLimiter(Protocol):  # pragma: no mutate block
     """What the JIRA client needs from a rate limiter."""
 
     def acquire(self, tokens: int = 1) -> float:
