@@ -84,7 +84,10 @@ class Score:
         return self.killed + self.survived
 
     def line(self) -> str:
-        percent = 100.0 * self.killed / self.tested if self.tested else 0.0
+        if not self.tested:
+            return (f"{self.module:45} not measured: mutmut tested none of {self.other} "
+                    "mutants (did the clean test run fail? see mutation-runs/)")
+        percent = 100.0 * self.killed / self.tested
         extra = f", {self.other} not tested" if self.other else ""
         return (f"{self.module:45} {self.killed:4}/{self.tested:<4} killed "
                 f"{percent:5.1f}%{extra}")

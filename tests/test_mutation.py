@@ -29,3 +29,9 @@ def test_the_score_line_shows_killed_over_tested_and_the_untested():
     assert "19/20" in line
     assert "95.0%" in line
     assert "2 not tested" in line
+
+
+def test_a_module_whose_clean_run_failed_is_reported_as_not_measured():
+    line = Score("data/x.py", killed=0, survived=0, other=157).line()
+    assert "not measured" in line
+    assert "0.0%" not in line
