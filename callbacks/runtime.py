@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from configuration.errors import ConfigError, DashboardError
-from configuration.filters import Clause, filter_texts
+from configuration.filters import Clause, filter_texts, parse_filter
 from configuration.private_files import private_dir
 from configuration.settings import JiraSettings, Settings
 from configuration.settings_file import (
@@ -66,6 +66,7 @@ from data.metrics.context import CalculationContext
 from data.metrics.report import compute_report, report_to_json
 from data.scale import team
 from data.scale.single_flight import FlightStatus
+from data.scope_view import QuickPick, ScopeView, parent_summaries, quick_picks, scope_view
 from data.segments.compute import full_context
 from data.segments.segment import segment_context
 
@@ -350,6 +351,30 @@ class Runtime:
                                    full=whole)
 
         return self._contexts.get_or_make(_data_key(stored, settings, window, clauses), make)
+
+    def scope_view(self, window: PagePeriod, scope: Sequence[str],
+                   segment: Sequence[str] = ()) -> ScopeView:
+        """The scope forecast of ``scope`` (clauses) in the segment of ``segment`` (clauses).
+
+        Raises ``ConfigError`` for a bad clause or before any data (its message is the
+        page's). Memoized with the segment's context.
+        """
+        clauses, kept = parse_filter(scope), parse_filter(segment)
+        ctx = self.context(window, kept)
+        points = self.settings.forecast.points_field
+        return ctx.memo(("scope_view", filter_texts(clauses), points),
+                        lambda: scope_view(ctx, clauses, points))
+
+    def scope_picks(self, window: PagePeriod, segment: Sequence[str] = ()) -> tuple[QuickPick, ...]:
+        """The quick picks of the Forecast page's scope picker (empty before any data)."""
+        try:
+            ctx = self.context(window, parse_filter(segment))
+        except ConfigError:
+            return ()
+        stored = self.stored()
+        issues = stored.frames.issues if stored is not None else None
+        return ctx.memo("scope_picks", lambda: quick_picks(
+            ctx, parent_summaries(issues, ctx) if issues is not None else {}))
 
     def memo_page(self, key: tuple, build: Callable[[], Any]) -> Any:
         """A rendered page, built once per page data key and path."""

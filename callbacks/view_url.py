@@ -2,8 +2,9 @@
 
 Terms: the *view* is the period (``days=N``, or ``from=DATE&to=DATE``, UTC days, both
 included) and the filter (``filter=CLAUSE``, repeated). Forecast inputs (``items``,
-``horizon``) ride along untouched. Parsing never raises: an unusable parameter is
-dropped and named in ``problems`` so the page can say so.
+``horizon``, and the scope forecast's ``scope=CLAUSE``, repeated) ride along
+untouched. Parsing never raises: an unusable parameter is dropped and named in
+``problems`` so the page can say so.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from configuration.errors import ConfigError
 from configuration.filters import parse_clause
 
 KEPT = ("items", "horizon")  # page inputs carried along (the Forecast page's)
+REPEATED = ("scope",)  # repeated page inputs carried along, every value (section 9's scope)
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ def parse_search(search: str | None) -> View:
         except ConfigError as error:
             problems.append(str(error))
     extra = tuple((k, v[-1]) for k in KEPT if (v := params.get(k)))
+    extra += tuple((k, value) for k in REPEATED for value in params.get(k, []) if value)
     return View(days, start, end, tuple(filters), extra, tuple(problems))
 
 

@@ -77,6 +77,16 @@ FORECAST_WHEN_CHART = "forecast-when-chart"
 FORECAST_RESULTS = "forecast-results"
 FORECAST_DOWNLOAD_BUTTON = "forecast-download-button"
 FORECAST_DOWNLOAD = "forecast-download"
+FORECAST_SCOPE_INIT = "forecast-scope-init"  # Store: rendered with the page, fills the picker
+FORECAST_SCOPE = "forecast-scope"  # multi dropdown: the scope's clauses (all must hold)
+FORECAST_SCOPE_CLAUSE = "forecast-scope-clause"  # free clause input
+FORECAST_SCOPE_ADD = "forecast-scope-add"
+FORECAST_SCOPE_MESSAGE = "forecast-scope-message"
+FORECAST_SCOPE_UNIT = "forecast-scope-unit"  # items / points
+FORECAST_SCOPE_RESULTS = "forecast-scope-results"
+FORECAST_SCOPE_SENTENCES = "forecast-scope-sentences"
+FORECAST_BURNUP_CHART = "forecast-burnup-chart"
+FORECAST_REMAINING_TABLE = "forecast-remaining-table"
 
 # --- Settings page ---------------------------------------------------------
 SETTINGS_TEST_BUTTON = "settings-test-connection-button"

@@ -58,6 +58,10 @@ HOW = {
     "percentile of the totals.",
     "forecast_when": "10,000 Monte Carlo trials drawing daily throughput until the items "
     "are done; the date at c% confidence is the c-th percentile of the days needed.",
+    "forecast_burnup": "Scope items created before each week's end (total) and done at it. "
+    "The fan runs from today to the dates by which 10,000 Monte Carlo trials of the "
+    "period's daily throughput finish the rest with 50/85/95% confidence; a release's "
+    "chance is the share of trials done by the end of its release day.",
 }
 
 

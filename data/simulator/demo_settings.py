@@ -6,7 +6,8 @@ The demo project's mapping (see :mod:`.catalog`): ``customfield_10050`` Environm
 ``customfield_10071`` an incident's impact start and end. Task stays unmapped, so it
 is the ``other`` flow type. ``customfield_10075`` Deployment Day (a date-only value,
 which METRICS.md reads as the end of that day) is left unmapped; map it as
-``dora.deployments.date_field`` to see that rule at work.
+``dora.deployments.date_field`` to see that rule at work. ``customfield_10016`` Story
+Points is the scope forecast's points field.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from configuration.settings import (
     DeploymentSettings,
     DoraSettings,
+    ForecastSettings,
     IncidentSettings,
     JiraSettings,
     RateLimit,
@@ -24,6 +26,7 @@ from configuration.settings import (
 DEMO_EMAIL = "demo@example.com"
 DEMO_TOKEN = "demo-token"  # not a secret: the simulator's built-in demo credential
 DEMO_JQL = "project = DEMO ORDER BY key"
+DEMO_POINTS_FIELD = "customfield_10016"  # Story Points: the scope forecast's points
 
 
 def demo_settings(url: str, *, flavor: str = "cloud") -> Settings:
@@ -62,4 +65,5 @@ def demo_settings(url: str, *, flavor: str = "cloud") -> Settings:
                 end_field="customfield_10071",
             ),
         ),
+        forecast=ForecastSettings(points_field=DEMO_POINTS_FIELD),
     )

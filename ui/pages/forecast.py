@@ -4,11 +4,16 @@ Two questions, both answered from the window's daily throughput by the engine
 (``data.metrics.forecast``): *how many* items in the next D days ("85% chance of
 at least 27 items by 15 Jan") and *when* N items will be done ("50 items done by
 3 Mar with 85% confidence"). D and N are adjustable on the page.
+
+Above them, the *scope* section (METRICS.md section 9): a scope picked from the data
+(a release, an epic, a label) or typed as filter clauses, its burn-up with the
+forecast fan and the release date's chance, the answer in sentences, and the items
+that remain. :func:`scope_section` is the shell, :func:`scope_results` the answer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 import dash_bootstrap_components as dbc
@@ -20,6 +25,7 @@ from ui import ids
 from ui.components import chart_card, empty_state, page_header
 from ui.figures.forecast import how_many_curve, when_curve
 from ui.notes import how
+from ui.pages.forecast_scope import scope_section
 
 NO_THROUGHPUT = ("No flow item was completed in this period, so there is no throughput to "
                  "forecast from: check the done statuses in Settings or pick a longer period.")
@@ -39,10 +45,14 @@ def controls(items: int, days: int) -> Component:
                    className="forecast-controls mb-3")
 
 
-def layout(*, items: int, days: int, subtitle: str) -> Component:
-    """The page shell; :func:`results` fills ``FORECAST_RESULTS`` from a callback."""
+def layout(*, items: int, days: int, subtitle: str,
+           picks: Sequence[Mapping[str, str]] = (), points: bool = False) -> Component:
+    """The page shell; :func:`results` fills ``FORECAST_RESULTS`` from a callback,
+    :func:`scope_results` fills ``FORECAST_SCOPE_RESULTS``."""
     return html.Div([
         page_header("Forecast", subtitle, ids.FORECAST_DOWNLOAD_BUTTON, ids.FORECAST_DOWNLOAD),
+        scope_section(picks, points=points),
+        html.H4("Throughput forecast", className="mt-4 mb-3"),
         controls(items, days),
         html.Div(id=ids.FORECAST_RESULTS),
     ])

@@ -18,7 +18,7 @@ def test_demo_settings_survive_validation() -> None:
     assert parse_settings(settings_to_dict(settings, include_token=True)) == settings
     assert settings.jira.jql == "project = DEMO ORDER BY key"
     assert settings.mapped_field_ids() == (
-        "customfield_10050", "customfield_10051", "customfield_10060",
+        "customfield_10016", "customfield_10050", "customfield_10051", "customfield_10060",
         "customfield_10070", "customfield_10071")
 
 
