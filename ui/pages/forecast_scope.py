@@ -67,31 +67,38 @@ def _figures(view: ScopeView, unit: str) -> tuple[Any, Any, Any]:
     return result.items, result.burnup.total, result.burnup.done
 
 
+def _counted(number: float, noun: str) -> str:
+    """``1 item``, ``3 items``, ``2.5 points``."""
+    return f"{fmt.number(number)} {noun if number != 1 else noun[:-1]}"
+
+
 def sentences(view: ScopeView, unit: str) -> list[str]:
     """The answer in plain sentences (see the module docstring of the page)."""
     progress, _, _ = _figures(view, unit)
     what = "points" if unit == "points" and view.forecast.points is not None else "items"
     of = "" if view.name == "the scope" else f" of {view.name}"
-    remaining, total = fmt.number(progress.remaining), fmt.number(progress.total)
-    if progress.total == 0:
+    if view.forecast.items.total == 0:
         return [f"No flow item matches this scope{of}."]
+    remaining = f"the {_counted(progress.remaining, what).replace(' ', ' remaining ', 1)}{of}"
     if progress.remaining <= 0:
-        lines = [f"All {total} {what}{of} are done."]
+        verb = "is" if progress.total == 1 else "are"
+        lines = [f"All {_counted(progress.total, what)}{of} {verb} done."]
     elif all(d is None for d in progress.dates.values()):
-        lines = [f"No flow item was completed in this period, so there is no pace to forecast "
-                 f"the {remaining} remaining {what}{of} from."]
+        lines = ["No flow item was completed in this period, so there is no pace to forecast "
+                 f"{remaining} from."]
     else:
-        lead = f"the {remaining} remaining {what}{of}"
-        lines = [_line(view, c, progress.dates.get(c), lead, what) for c in CONFIDENCES]
+        lines = [_line(view, c, progress.dates.get(c), remaining, what) for c in CONFIDENCES]
     if view.forecast.added:
-        lines.append(f"{view.forecast.added:,} of the {fmt.number(view.forecast.items.total)} "
-                     "items were added after the first week shown.")
+        total = _counted(view.forecast.items.total, "items")
+        lines.append(f"{view.forecast.added:,} of the {total} were added after the first week "
+                     "shown.")
     return lines
 
 
 def _line(view: ScopeView, confidence: float, date: datetime | None, lead: str,
           what: str) -> str:
-    head = f"{confidence:.0%} chance {lead} are done by "
+    verb = "is" if lead.split(" ", 2)[1] == "1" else "are"
+    head = f"{confidence:.0%} chance {lead} {verb} done by "
     text = head + (fmt.short_date(date) if date else "no date within ten years")
     if confidence == 0.85 and view.release is not None:
         release = view.release
