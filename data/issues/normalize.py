@@ -249,14 +249,18 @@ def _field_rows(field_id: str, value: Any) -> list[tuple[str, str]]:
 
 
 def _scalar_values(value: Any) -> list[str]:
-    """The string values of one field, per the rules in :mod:`data.issues.frames`."""
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return [text for element in value for text in _scalar_values(element)]
-    if isinstance(value, dict):
+    """The string values of one field, per the rules in :mod:`data.issues.frames`.
+    (Decoded JSON: the common kinds are tested first, by exact type.)"""
+    kind = type(value)
+    if kind is str:
+        return [value] if value else []
+    if kind is dict:
         inner = value.get("value", value.get("name"))
         return [] if isinstance(inner, (dict, list)) else _scalar_values(inner)
+    if kind is list:
+        return [text for element in value for text in _scalar_values(element)]
+    if value is None:
+        return []
     if isinstance(value, bool):
         return [str(value).lower()]
     if isinstance(value, (int, float)):
