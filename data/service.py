@@ -171,9 +171,13 @@ def metrics_command(
     from a raw issues file or the cache."""
     settings = with_filter_fields(settings, clauses)
     if issues_path is not None:
-        frames = _file_frames(settings, issues_path)
-        if not clauses:  # computed once, so not memoized (a memo key would hash the frames)
+        if not clauses:
+            # Only the mapped fields change an unfiltered report (the segment fields
+            # serve filters and item lists), so only they are decoded; computed once,
+            # so not memoized (a memo key would hash the frames).
+            frames = _file_frames(issues_path, settings.mapped_field_ids())
             return _report_json(frames, settings, utc_timestamp(as_of), period_days)
+        frames = _file_frames(issues_path, value_field_ids(settings))
         return compute_report_json(frames, settings, as_of=as_of, period_days=period_days,
                                    clauses=clauses)
     synced = load_frames(settings, cache_dir=cache_dir, client_factory=client_factory, now=now)
@@ -200,7 +204,7 @@ def items_command(
         raise ConfigError(f'Unknown metric "{metric}"; use one of {", ".join(ITEM_METRICS)}.')
     settings = with_filter_fields(settings, clauses)
     if issues_path is not None:
-        frames = _file_frames(settings, issues_path)
+        frames = _file_frames(issues_path, value_field_ids(settings))
         version, results = frames_fingerprint(frames), _MEMORY_RESULTS
     else:
         synced = load_frames(settings, cache_dir=cache_dir, client_factory=client_factory,
@@ -217,9 +221,9 @@ def with_filter_fields(settings: Settings, clauses: Sequence[Clause]) -> Setting
     return replace(settings, filter_fields=settings.filter_fields + named) if named else settings
 
 
-def _file_frames(settings: Settings, issues_path: Path) -> IssueFrames:
-    # The same field ids a sync normalizes, so both paths give the same numbers.
-    field_ids = value_field_ids(settings)
+def _file_frames(issues_path: Path, field_ids: Sequence[str]) -> IssueFrames:
+    """The frames of an issues file, decoding only ``field_ids`` besides the base
+    fields; a sync stores ``value_field_ids(settings)``, a superset."""
     return normalize_issues(iter_raw_issues(issues_path, field_ids), field_ids)
 
 
