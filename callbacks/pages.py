@@ -7,6 +7,7 @@ items behind it, hand plain data to the ``ui/`` page builders.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 import dash
@@ -15,6 +16,7 @@ from dash.development.base_component import Component
 
 from callbacks import access
 from callbacks.runtime import PRESET_DAYS, PageData, PagePeriod, Runtime, error_message
+from callbacks.view_url import parse_search, to_search
 from configuration.errors import DashboardError
 from configuration.filters import parse_filter
 from data import exports
@@ -31,6 +33,9 @@ DEFAULT_FORECAST_ITEMS = 50
 DEFAULT_FORECAST_DAYS = 30
 NO_DATA = ("No data yet: the first fetch from JIRA is running or has failed. Check the "
            "message above, or the connection in Settings.")
+
+
+NO_MATCH = "No issue matches this filter in this period: remove a filter above."
 
 
 def no_issues(window: PagePeriod) -> str:
@@ -61,8 +66,11 @@ def render_flow(data: PageData) -> Component:
                        flow_types=flow_types)
 
 
-def render_forecast(data: PageData) -> Component:
-    return forecast.layout(items=DEFAULT_FORECAST_ITEMS, days=DEFAULT_FORECAST_DAYS,
+def render_forecast(data: PageData, inputs: dict[str, str] | None = None) -> Component:
+    """The Forecast page, its inputs from the URL (``items``, ``horizon``) when given."""
+    inputs = inputs or {}
+    return forecast.layout(items=_positive(inputs.get("items"), DEFAULT_FORECAST_ITEMS),
+                           days=_positive(inputs.get("horizon"), DEFAULT_FORECAST_DAYS),
                            subtitle=subtitle(data.window, data.report))
 
 
@@ -81,7 +89,8 @@ ROUTES = {"/": render_dora, "/dora": render_dora, "/flow": render_flow,
 
 
 def render(runtime: Runtime, pathname: str | None, period: dict | None,
-           meta: dict | None, filters: list[str] | None = None) -> Component:
+           meta: dict | None, *, filters: list[str] | None = None,
+           search: str | None = None) -> Component:
     """The page for ``pathname`` (unknown paths show the DORA page).
 
     A failure shows one sentence on the page, never a traceback: typed errors carry
@@ -96,9 +105,14 @@ def render(runtime: Runtime, pathname: str | None, period: dict | None,
             return empty_state(NO_DATA)
         build = ROUTES.get(path, render_dora)
         if not data.report.get("issues") and build is not render_forecast:
-            # A range before the data: no page of empty charts blaming the settings.
-            return empty_state(no_issues(data.window), action_href=None,
-                               element_id=ids.NO_ISSUES)
+            # A range before the data, or a filter nothing matches: no page of empty
+            # charts blaming the settings.
+            text = NO_MATCH if filters else no_issues(data.window)
+            return empty_state(text, action_href=None, element_id=ids.NO_ISSUES)
+        if build is render_forecast:
+            inputs = dict(parse_search(search).extra)
+            return runtime.memo_page((build.__name__, data.key, tuple(sorted(inputs.items()))),
+                                     lambda: render_forecast(data, inputs))
         return runtime.memo_page((build.__name__, data.key), lambda: build(data))
     except Exception as exc:  # the page must say what failed instead of a 500
         if not isinstance(exc, DashboardError):
@@ -119,16 +133,18 @@ def register(app: dash.Dash, runtime: Runtime) -> None:
     @app.callback(Output(ids.PAGE_CONTENT, "children"),
                   Input(ids.URL, "pathname"), Input(ids.PERIOD_STORE, "data"),
                   Input(ids.FILTER_STORE, "data"),
-                  Input(ids.DATA_VERSION, "data"), State(ids.SETTINGS_JIRA_META, "data"))
-    def route(pathname, period, filters, _version, meta):
+                  Input(ids.DATA_VERSION, "data"), State(ids.SETTINGS_JIRA_META, "data"),
+                  State(ids.URL, "search"))
+    def route(pathname, period, filters, _version, meta, search):
         # The settings form is not redrawn by a period change or a fetch: that would
         # throw away what the user is typing.
         on_settings = (pathname or "").rstrip("/") == "/settings"
         if on_settings and dash.ctx.triggered_id not in (None, ids.URL):
             return dash.no_update
-        return render(runtime, pathname, period, meta, filters)
+        return render(runtime, pathname, period, meta, filters=filters, search=search)
 
     _register_forecast(app, runtime)
+    _register_forecast_url(app)
     _register_downloads(app, runtime)
 
 
@@ -149,6 +165,20 @@ def _register_forecast(app: dash.Dash, runtime: Runtime) -> None:
         return forecast.results(as_of=window.as_of, days=days, items=items,
                                 how_many=answer.how_many, when=answer.when,
                                 completed=answer.completed, sample_days=answer.sample_days)
+
+
+def _register_forecast_url(app: dash.Dash) -> None:
+    """The Forecast inputs go into the URL (a shared link shows the same answers)."""
+    @app.callback(Output(ids.URL, "search", allow_duplicate=True),
+                  Input(ids.FORECAST_ITEMS_INPUT, "value"),
+                  Input(ids.FORECAST_DAYS_INPUT, "value"), State(ids.URL, "search"),
+                  prevent_initial_call=True)
+    def remember_inputs(items, days, search):
+        current = parse_search(search)
+        extra = (("items", str(_positive(items, DEFAULT_FORECAST_ITEMS))),
+                 ("horizon", str(_positive(days, DEFAULT_FORECAST_DAYS))))
+        wanted = to_search(replace(current, extra=extra))
+        return wanted if wanted != (search or "") else dash.no_update
 
 
 def _positive(value: Any, default: int) -> int:

@@ -69,13 +69,19 @@ def _register_view(app: dash.Dash, runtime: Runtime) -> None:
         Input(ids.PERIOD_RANGE, "start_date"), Input(ids.PERIOD_RANGE, "end_date"),
         Input(ids.FILTER_ADD, "n_clicks"), Input(ids.FILTER_ACTIVE, "value"),
         State(ids.FILTER_FIELD, "value"), State(ids.FILTER_OP, "value"),
-        State(ids.FILTER_VALUES, "value"),
+        State(ids.FILTER_VALUES, "value"), State(ids.PERIOD_STORE, "data"),
+        State(ids.FILTER_STORE, "data"),
     )
     def sync_view(*args):
-        search, choice, start, end, _add, active, field, op, values = args
+        search, choice, start, end, _add, active, field, op, values, period, shown = args
         current = parse_search(search)
         trigger = dash.ctx.triggered_id
         error, cleared = "; ".join(current.problems), dash.no_update
+        default_days = runtime.settings.period_days
+        if trigger == ids.URL and (current.period(default_days), list(current.filters)) == (
+                period, shown):
+            # Only a page input of the URL changed (the Forecast's): the view is as shown.
+            return (dash.no_update,) * 11
         if trigger in (None, ids.URL):
             view = current
         elif choice == CUSTOM and not (start and end):
@@ -91,7 +97,7 @@ def _register_view(app: dash.Dash, runtime: Runtime) -> None:
                 except ConfigError as exc:
                     error = str(exc)
             view = view_from_controls(choice, start, end, filters, current)
-        return _outputs(view, runtime.settings.period_days, search, error, cleared)
+        return _outputs(view, default_days, search, error, cleared)
 
 
 def _outputs(view: View, default_days: int, search: str | None, error: str,

@@ -10,7 +10,7 @@ from ui import ids
 
 def route_request(pathname: str, period_days: int = 90, *,
                   changed: str = f"{ids.URL}.pathname",
-                  filters: list[str] | None = None) -> dict[str, Any]:
+                  filters: list[str] | None = None, search: str = "") -> dict[str, Any]:
     """The page router callback's request body: render ``pathname`` for a period.
 
     ``changed`` is the input that triggered it (a page change by default; a period
@@ -25,7 +25,8 @@ def route_request(pathname: str, period_days: int = 90, *,
                    {"id": ids.FILTER_STORE, "property": "data", "value": filters or []},
                    {"id": ids.DATA_VERSION, "property": "data", "value": 1}],
         "changedPropIds": [changed],
-        "state": [{"id": ids.SETTINGS_JIRA_META, "property": "data", "value": None}],
+        "state": [{"id": ids.SETTINGS_JIRA_META, "property": "data", "value": None},
+                  {"id": ids.URL, "property": "search", "value": search}],
     }
 
 

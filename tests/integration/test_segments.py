@@ -87,7 +87,8 @@ def test_a_copied_url_reproduces_the_filtered_view(browser, demo_server):
     page.click(f"#{ids.FILTER_ADD}")
     page.wait_for_function("() => location.search.includes('filter=type')")
     # the segment's subtitle counts fewer issues
-    page.wait_for_function(f"before => {SUBTITLE} !== before", arg=before)
+    page.wait_for_function(
+        f"before => {SUBTITLE}.startsWith('Last 30 days') && {SUBTITLE} !== before", arg=before)
     wait_for_graphs(page, [ids.FLOW_VELOCITY_CHART])
     url = page.url
     assert "days=30" in url
@@ -102,4 +103,18 @@ def test_a_copied_url_reproduces_the_filtered_view(browser, demo_server):
     context.close()
     page.go_back()
     page.wait_for_function("() => !location.search.includes('filter=')")
+    page.close()
+
+
+def test_the_forecast_inputs_live_in_the_url(browser, demo_server):
+    page = open_page(browser).page
+    page.goto(demo_server.url + "/forecast?days=30&items=80&horizon=14")
+    wait_for_graphs(page, [ids.FORECAST_HOW_MANY_CHART])
+    assert page.input_value(f"#{ids.FORECAST_ITEMS_INPUT}") == "80"
+    assert page.input_value(f"#{ids.FORECAST_DAYS_INPUT}") == "14"
+    assert page.input_value(f"#{ids.PERIOD_SELECT}") == "30"
+    page.fill(f"#{ids.FORECAST_DAYS_INPUT}", "21")
+    page.press(f"#{ids.FORECAST_DAYS_INPUT}", "Enter")  # the inputs are debounced
+    page.wait_for_function("() => location.search.includes('horizon=21')")
+    assert "days=30" in page.url and "items=80" in page.url
     page.close()
