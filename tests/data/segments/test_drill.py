@@ -38,4 +38,5 @@ def test_a_histogram_bin_shows_the_items_in_its_range() -> None:
 def test_a_card_shows_the_segments_items() -> None:
     shown = shown_items(context("component=API"), {"metric": "time_to_restore"}, frames())
     assert keys(shown) == ["I-1"]
-    assert shown.linked and shown.scope == "the whole period"
+    assert shown.linked
+    assert shown.scope == "the whole period"
