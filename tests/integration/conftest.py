@@ -106,3 +106,11 @@ def browser() -> Iterator[Browser]:
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     with serve(tmp_path_factory.mktemp("demo")) as server:
         yield server
+
+
+@pytest.fixture(scope="module")
+def own_server(tmp_path_factory: pytest.TempPathFactory,
+               request: pytest.FixtureRequest) -> Iterator[Server]:
+    """A demo-mode dashboard for one test module alone: its tests may save settings."""
+    with serve(tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1])) as server:
+        yield server

@@ -54,6 +54,13 @@ def wait_for_graphs(page: Page, graph_ids: list[str]) -> None:
         page.wait_for_selector(f"#{graph_id} .js-plotly-plot .main-svg", state="attached")
 
 
+def wait_for_text(page: Page, selector: str, text: str) -> None:
+    """Until the element at ``selector`` shows ``text`` (Playwright's default timeout)."""
+    page.wait_for_function(
+        "([sel, text]) => (document.querySelector(sel)?.innerText || '').includes(text)",
+        arg=[selector, text])
+
+
 def _luminance(css_rgb: str) -> float:
     """WCAG 2 relative luminance of a computed ``rgb(r, g, b)`` / ``rgba(...)`` colour."""
     channels = [int(part) / 255 for part in re.findall(r"\d+", css_rgb)[:3]]

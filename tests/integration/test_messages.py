@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from data.simulator.demo_settings import DEMO_TOKEN
-from tests.integration.conftest import serve
 from tests.integration.held_jira import HeldJira
-from tests.integration.pages import open_page, wait_for_graphs
+from tests.integration.pages import open_page, wait_for_graphs, wait_for_text
 from ui import ids
 from ui.shell import progress_text
 
@@ -22,36 +21,26 @@ RECORD = """([wrap, alert, label]) => { window.snapshots = []; setInterval(() =>
 }, 20); }"""
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with serve(tmp_path_factory.mktemp("messages")) as running:
-        yield running
 
 
-def text_in(page, selector: str, text: str) -> None:
-    page.wait_for_function(
-        "([sel, text]) => (document.querySelector(sel)?.innerText || '').includes(text)",
-        arg=[selector, text])
-
-
-def test_a_range_before_the_data_says_there_are_no_issues(browser, server):
+def test_a_range_before_the_data_says_there_are_no_issues(browser, own_server):
     page = open_page(browser).page
-    page.goto(server.url + "/")
+    page.goto(own_server.url + "/")
     wait_for_graphs(page, [ids.DORA_DEPLOYMENT_FREQUENCY_TREND])
     page.select_option(f"#{ids.PERIOD_SELECT}", "custom")
     page.fill(f"#{ids.PERIOD_RANGE}", "1 Jan 2020")
     page.press(f"#{ids.PERIOD_RANGE}", "Tab")
     page.fill(f"#{ids.PERIOD_RANGE}-end-date", "31 Jan 2020")
     page.press(f"#{ids.PERIOD_RANGE}-end-date", "Tab")
-    text_in(page, f"#{ids.NO_ISSUES}", "There are no issues in this period")
+    wait_for_text(page, f"#{ids.NO_ISSUES}", "There are no issues in this period")
     assert "deployment source" not in page.inner_text(f"#{ids.PAGE_CONTENT}")
     page.close()
 
 
-def test_messages_follow_the_save_and_the_fetches(browser, server):
+def test_messages_follow_the_save_and_the_fetches(browser, own_server):
     watched = open_page(browser)
     page = watched.page
-    page.goto(server.url + "/")
+    page.goto(own_server.url + "/")
     wait_for_graphs(page, [ids.DORA_DEPLOYMENT_FREQUENCY_TREND])
     page.click(f"#{ids.FULL_REFRESH_BUTTON}")
     page.wait_for_selector(".fetch-alert.alert-success")
@@ -70,7 +59,7 @@ def test_messages_follow_the_save_and_the_fetches(browser, server):
         page.fill(url_input, rejecting.url)
         page.fill(f"#{ids.SETTINGS_INPUTS['jira.token']}", TYPED_TOKEN)
         page.click(f"#{ids.SETTINGS_SAVE_BUTTON}")
-        text_in(page, f"#{ids.SETTINGS_SAVE_RESULT}", "Saved, but the fetch failed")
+        wait_for_text(page, f"#{ids.SETTINGS_SAVE_RESULT}", "Saved, but the fetch failed")
         page.wait_for_selector(f"#{ids.FETCH_ALERT} .alert-danger")
     # Connected elsewhere: the demo badge and banner went without a reload.
     assert page.is_hidden(f"#{ids.DEMO_BADGE}")
@@ -83,7 +72,7 @@ def test_messages_follow_the_save_and_the_fetches(browser, server):
     page.fill(url_input, demo_url)
     page.fill(f"#{ids.SETTINGS_INPUTS['jira.token']}", DEMO_TOKEN)
     page.click(f"#{ids.SETTINGS_SAVE_BUTTON}")
-    text_in(page, f"#{ids.SETTINGS_SAVE_RESULT}", "Saved. Fetched 2,400 issues")
+    wait_for_text(page, f"#{ids.SETTINGS_SAVE_RESULT}", "Saved. Fetched 2,400 issues")
     snapshots = page.evaluate("window.snapshots")
     assert [s for s in snapshots if s[0] and not s[1]], "the failure stayed during the fetch"
     assert not page.query_selector(f"#{ids.FETCH_ALERT} .alert-danger")

@@ -9,8 +9,7 @@ from __future__ import annotations
 import pytest
 
 from data.simulator.server import JiraSimulator
-from tests.integration.conftest import serve
-from tests.integration.pages import open_page
+from tests.integration.pages import open_page, wait_for_text
 from ui import ids
 
 pytestmark = pytest.mark.browser
@@ -30,16 +29,6 @@ YOUR_JIRA = {
 }
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with serve(tmp_path_factory.mktemp("follow")) as running:
-        yield running
-
-
-def text_in(page, selector: str, text: str) -> None:
-    page.wait_for_function(
-        "([sel, text]) => (document.querySelector(sel)?.innerText || '').includes(text)",
-        arg=[selector, text])
 
 
 def dropdown_options(page, key: str) -> list[str]:
@@ -50,12 +39,12 @@ def dropdown_options(page, key: str) -> list[str]:
     return [o.strip() for o in options]
 
 
-def test_the_dropdowns_follow_a_newly_connected_jira(browser, server, tmp_path):
+def test_the_dropdowns_follow_a_newly_connected_jira(browser, own_server, tmp_path):
     watched = open_page(browser)
     page = watched.page
-    page.goto(server.url + "/settings")
+    page.goto(own_server.url + "/settings")
     result = f"#{ids.SETTINGS_LOAD_RESULT}"
-    text_in(page, result, "7 statuses and 7 issue types from JIRA.")
+    wait_for_text(page, result, "7 statuses and 7 issue types from JIRA.")
     start = f"#{ids.SETTINGS_INPUTS['dora.incidents.start_field']}"
     assert "Impact Start (customfield_10070)" in page.inner_text(start)
     with JiraSimulator(issues=[], **YOUR_JIRA) as yours:
@@ -65,10 +54,10 @@ def test_the_dropdowns_follow_a_newly_connected_jira(browser, server, tmp_path):
                                "'customfield_10070')", arg=start)
         page.fill(f"#{ids.SETTINGS_INPUTS['jira.token']}", "demo-token")
         page.click(f"#{ids.SETTINGS_TEST_BUTTON}")
-        text_in(page, f"#{ids.SETTINGS_TEST_RESULT}", "Connected.")
-        text_in(page, result, "Loaded 3 fields, 2 statuses and 2 issue types from JIRA.")
+        wait_for_text(page, f"#{ids.SETTINGS_TEST_RESULT}", "Connected.")
+        wait_for_text(page, result, "Loaded 3 fields, 2 statuses and 2 issue types from JIRA.")
         assert "Not found in this JIRA: Features: Story" in page.inner_text(result)
-        text_in(page, f"#{ids.SETTINGS_INPUTS['workflow.active_statuses']}", "Doing")
+        wait_for_text(page, f"#{ids.SETTINGS_INPUTS['workflow.active_statuses']}", "Doing")
         assert "Feature" in dropdown_options(page, "flow_types.feature")
         assert "First Commit (customfield_20001)" in dropdown_options(
             page, "dora.incidents.start_field")

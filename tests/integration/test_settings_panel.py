@@ -11,7 +11,7 @@ from data.simulator.demo_settings import DEMO_TOKEN
 from tests.data.jira.scripted_server import Reply, ScriptedServer
 from tests.integration.conftest import serve
 from tests.integration.held_jira import HeldJira
-from tests.integration.pages import open_page, wait_for_graphs
+from tests.integration.pages import open_page, wait_for_graphs, wait_for_text
 from ui import ids
 from ui.shell import LOADING_DELAY_MS
 
@@ -105,11 +105,6 @@ def test_test_connection_busies_its_button_not_the_page(browser, settings_server
     page.close()
 
 
-def text_in(page, selector: str, text: str) -> None:
-    page.wait_for_function(
-        "([sel, text]) => (document.querySelector(sel)?.innerText || '').includes(text)",
-        arg=[selector, text])
-
 
 def test_save_refuses_an_empty_url_query_and_period_inline(browser, settings_server):
     """Issue 10, item 4: these were saved as null, or said "not null"."""
@@ -124,10 +119,10 @@ def test_save_refuses_an_empty_url_query_and_period_inline(browser, settings_ser
     page.fill(f"#{ids.SETTINGS_INPUTS['period_days']}", "-5")
     page.fill(f"#{ids.SETTINGS_INPUTS['jira.email']}", "not an email")
     page.click(f"#{ids.SETTINGS_SAVE_BUTTON}")
-    text_in(page, feedback_selector("jira.url"), "Enter your JIRA's URL")
-    text_in(page, feedback_selector("jira.jql"), "Enter a JQL query")
-    text_in(page, feedback_selector("period_days"), "must be a whole number of at least 1")
-    text_in(page, feedback_selector("jira.email"), "without spaces")
+    wait_for_text(page, feedback_selector("jira.url"), "Enter your JIRA's URL")
+    wait_for_text(page, feedback_selector("jira.jql"), "Enter a JQL query")
+    wait_for_text(page, feedback_selector("period_days"), "must be a whole number of at least 1")
+    wait_for_text(page, feedback_selector("jira.email"), "without spaces")
     assert "Nothing was saved" in page.inner_text(f"#{ids.SETTINGS_SAVE_RESULT}")
     now = (settings_server.settings_path.read_text()
            if settings_server.settings_path.exists() else None)
