@@ -33,10 +33,11 @@ def test_the_client_fetches_the_demo_project_with_complete_changelogs(flavor: st
         finally:
             client.close()
         requests_seen = sim.stats.requests
-    by_key = {i["key"]: i for i in fetched}
+    # The client decodes typed issues (data.issues.raw): attributes, not dict keys.
+    by_key = {i.key: i for i in fetched}
     assert sorted(by_key) == sorted(i["key"] for i in issues)
     for raw in issues:
-        got = by_key[raw["key"]]["changelog"]["histories"]
+        got = [{"id": h.id} for h in by_key[raw["key"]].changelog.histories]
         expected = raw["changelog"]["histories"]
         assert sorted(h["id"] for h in got) == sorted(h["id"] for h in expected), raw["key"]
     assert requests_seen >= 5  # pages plus changelog completion (every changelog was cut at 5)
