@@ -64,10 +64,13 @@ def _wait_until_up(url: str, process: subprocess.Popen, log_path: Path) -> None:
 
 
 @contextmanager
-def serve(directory: Path, env: dict[str, str] | None = None) -> Iterator[Server]:
-    """The dashboard in demo mode (no settings file) until the block ends.
+def serve(directory: Path, env: dict[str, str] | None = None, *,
+          log_dir: Path | None = None) -> Iterator[Server]:
+    """The dashboard until the block ends: demo mode unless ``directory`` holds a
+    ``settings.json``.
 
-    ``env``: variables added to the server's environment (``DASH_USERS``, ...).
+    ``env``: variables added to the server's environment (``DASH_USERS``, ...);
+    ``log_dir``: the app's logging writes there (as ``app.py serve`` sets it up).
     """
     directory.mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -77,7 +80,7 @@ def serve(directory: Path, env: dict[str, str] | None = None) -> Iterator[Server
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "tests.integration.serve_app", str(server.settings_path),
-             str(server.cache_dir), str(port)],
+             str(server.cache_dir), str(port), *([str(log_dir)] if log_dir else [])],
             cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
             env={**os.environ, **(env or {})})
         try:

@@ -1,0 +1,48 @@
+"""The fetch soak in single-process mode (issue 10, item 1; see tests/integration/soak.py).
+
+The dashboard serves from a subprocess with the app's logging on (JSON files, as
+``app.py serve``), its settings pointing at a JIRA simulator run by this test, so
+faults and slow answers can be injected between the steps.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import UTC, datetime
+
+import pytest
+
+from data.simulator.demo_data import generate_demo_issues
+from data.simulator.server import JiraSimulator
+from tests.integration.conftest import serve
+from tests.integration.soak import Target, run_soak
+from tests.scale.stack import write_settings
+
+pytestmark = pytest.mark.browser
+
+SEED = 20261204
+ISSUES = 300
+
+
+def test_every_fetch_ends_and_both_tabs_show_the_right_numbers(browser, tmp_path):
+    issues = generate_demo_issues(anchor=datetime.now(UTC), count=ISSUES)
+    with JiraSimulator(issues, retry_after_seconds=0.05) as simulator:
+        directory = tmp_path / "server"
+        directory.mkdir()
+        write_settings(directory / "settings.json", simulator.url, page_size=50)
+        with serve(directory, log_dir=tmp_path / "logs") as server:
+            target = Target(server.url, simulator, server.settings_path, server.cache_dir)
+            tabs = run_soak(browser, target, tmp_path / "independent", seed=SEED)
+    outcomes = Counter(outcome for tab in tabs for outcome in tab.outcomes)
+    assert set(outcomes) <= {"done", "failed", "cancelled"}
+    assert outcomes["done"] > 0, outcomes
+    for tab in tabs:
+        assert tab.watched.errors == [], tab.watched.errors
+    records = [json.loads(line) for line in (tmp_path / "logs" / "app.log").read_text()
+               .splitlines()]
+    loggers = Counter(record["logger"] for record in records)
+    assert loggers["werkzeug"] > 0  # request threads logged all along
+    if outcomes["failed"]:  # the job processes log into the same files
+        assert loggers["callbacks.fetch"] > 0, loggers
+    print(dict(outcomes), dict(loggers))
