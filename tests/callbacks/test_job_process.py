@@ -31,13 +31,11 @@ from callbacks.runtime import Runtime
 from configuration.redaction import MASK, register_secret
 from data.simulator.server import JiraSimulator
 from tests.callbacks.test_fetch_and_runtime import ISSUES, write_settings
+from tests.processes import threads_but_the_allocator
 from ui import ids
 
 JOB_BOUND = 60.0  # seconds: a job that has not answered by then is stuck
 SECRET = "s3cret-token-of-the-parent"
-# pyarrow's jemalloc keeps a native background thread; jemalloc makes its own locks
-# fork-safe (pthread_atfork), and it runs no Python code, takes no Python lock.
-ALLOCATOR_THREAD = "jemalloc_bg_thd"
 
 
 class GatedFile(io.RawIOBase):
@@ -105,10 +103,8 @@ def log_and_describe() -> dict[str, Any]:
     process it ran in."""
     logging.getLogger("job").info("job ran with %s", SECRET)
     parent = os.getppid()
-    threads = [Path(f"/proc/{parent}/task/{task}/comm").read_text().strip()
-               for task in os.listdir(f"/proc/{parent}/task")]
     return {"pid": os.getpid(), "parent": parent,
-            "parent_threads": [name for name in threads if name != ALLOCATOR_THREAD]}
+            "parent_threads": threads_but_the_allocator(parent)}
 
 
 def wait_for_result(manager: Any, key: str, pid: int) -> Any:

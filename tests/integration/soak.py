@@ -27,6 +27,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import requests
 from playwright.sync_api import Browser, Response, expect
@@ -92,26 +93,87 @@ class Fetch:
     cancel_clicked: bool = False
 
 
+@dataclass(frozen=True)
+class Answer:
+    """What one ``_dash-update-component`` response says about fetch jobs."""
+
+    started_job: str | None = None  # the job handle a fetch's start returned
+    polled_job: str | None = None  # the job a progress poll asked about
+    result: dict | None = None  # the fetch result the poll carried
+
+
+def _answer(response: Response) -> Answer:
+    url = urlparse(response.url)
+    if not url.path.endswith("/_dash-update-component"):
+        return Answer()
+    polled = parse_qs(url.query).get("job", [None])[0]
+    try:
+        body = json.loads(response.text())
+    except Exception:  # not JSON (204, a body the browser dropped): nothing in it
+        return Answer(polled_job=polled)
+    if not isinstance(body, dict):
+        return Answer(polled_job=polled)
+    started = body.get("job") if polled is None and "cacheKey" in body else None
+    output = (body.get("response") or {}).get(ids.FETCH_RESULT)
+    return Answer(started, polled, output.get("data") if isinstance(output, dict) else None)
+
+
+def remaining_ms(fetch: Fetch) -> float:
+    """What is left of the fetch's bound, in milliseconds (Playwright's unit)."""
+    return max(fetch.started + FETCH_BOUND - time.monotonic(), 1) * 1000
+
+
 @dataclass
 class Tab:
     watched: Watched
     name: str
     pending: Fetch | None = None
     outcomes: list[str] = field(default_factory=list)
-    _parsed: dict[int, dict | None] = field(default_factory=dict)
+    _answers: list[Answer] = field(default_factory=list)
 
     @property
     def page(self):
         return self.watched.page
 
-    def fetch_result(self, since: int) -> dict | None:
-        """The fetch callback's result among the responses from index ``since`` on."""
-        for index in range(since, len(self.watched.responses)):
-            if index not in self._parsed:
-                self._parsed[index] = _result_in(self.watched.responses[index])
-            if self._parsed[index] is not None:
-                return self._parsed[index]
-        return None
+    def answers(self, since: int) -> list[Answer]:
+        responses = self.watched.responses
+        self._answers.extend(_answer(r) for r in responses[len(self._answers):len(responses)])
+        return self._answers[since:]
+
+    def job(self, fetch: Fetch) -> str | None:
+        """The job this tab's fetch started (the first job started since it began)."""
+        return next((a.started_job for a in self.answers(fetch.since) if a.started_job), None)
+
+    def polled(self, fetch: Fetch) -> bool:
+        job = self.job(fetch)
+        return job is not None and any(a.polled_job == job for a in self.answers(fetch.since))
+
+    def result(self, fetch: Fetch) -> dict | None:
+        """The fetch's result: only a poll of its own job counts (not a late one of an
+        earlier job)."""
+        job = self.job(fetch)
+        return next((a.result for a in self.answers(fetch.since)
+                     if job is not None and a.polled_job == job and a.result is not None),
+                    None)
+
+    def wait_for_response(self, fetch: Fetch) -> None:
+        """Wait for the tab's next response; fail once the fetch is past its bound."""
+        remaining = fetch.started + FETCH_BOUND - time.monotonic()
+        assert remaining > 0, f"{self.name}: a fetch reached no final state in time\n" \
+                              f"{self.fetch_log(fetch)}"
+        self.page.wait_for_event("response", timeout=remaining * 1000)
+
+    def fetch_log(self, fetch: Fetch) -> str:
+        """The fetch callback's requests and answers since ``fetch`` started (for failures)."""
+        lines = []
+        for response in self.watched.responses[fetch.since:]:
+            if "_dash-update-component" in response.url:
+                try:
+                    body = response.text()[:300]
+                except Exception:  # a body the browser already dropped
+                    body = "?"
+                lines.append(f"{response.status} {response.url[-60:]} {body}")
+        return "\n".join(lines[-30:])
 
     def start(self, button: str) -> Fetch:
         fetch = Fetch(len(self.watched.responses), time.monotonic())
@@ -124,35 +186,22 @@ class Tab:
         fetch, self.pending = self.pending, None
         if fetch is None:
             return
-        deadline = fetch.started + FETCH_BOUND
-        while (result := self.fetch_result(fetch.since)) is None and not fetch.cancel_clicked:
-            remaining = deadline - time.monotonic()
-            assert remaining > 0, f"{self.name}: a fetch reached no final state in time"
-            self.page.wait_for_event("response", timeout=remaining * 1000)
-        remaining_ms = max(deadline - time.monotonic(), 1) * 1000
-        self.page.wait_for_function(IDLE, arg=ids.REFRESH_BUTTON, timeout=remaining_ms)
+        if not fetch.cancel_clicked:
+            while self.result(fetch) is None:
+                self.wait_for_response(fetch)
+        self.page.wait_for_function(IDLE, arg=ids.REFRESH_BUTTON, timeout=remaining_ms(fetch))
+        result = self.result(fetch)
         alert = self.page.locator(f"#{ids.FETCH_ALERT}")
         if result is None:
-            expect(alert).to_contain_text("ancel", timeout=remaining_ms)
+            expect(alert, f"{self.name}: {self.fetch_log(fetch)}").to_contain_text(
+                "ancel", timeout=remaining_ms(fetch))
             self.outcomes.append("cancelled")
         elif result.get("ok"):
             self.outcomes.append("done")
         else:
             assert result.get("error"), result
-            expect(alert).to_contain_text(result["error"][:40], timeout=remaining_ms)
+            expect(alert).to_contain_text(result["error"][:40], timeout=remaining_ms(fetch))
             self.outcomes.append("failed")
-
-
-def _result_in(response: Response) -> dict | None:
-    if not response.url.split("?")[0].endswith("/_dash-update-component"):
-        return None
-    try:
-        body = json.loads(response.text())
-    except Exception:  # not JSON (204, a dropped body): no result in it
-        return None
-    data = (body.get("response") or {}).get(ids.FETCH_RESULT, {}) if isinstance(body, dict) \
-        else {}
-    return data.get("data") if isinstance(data, dict) else None
 
 
 def switch_page(tab: Tab, rng: random.Random) -> None:
@@ -177,14 +226,16 @@ def save(tab: Tab) -> None:
 
 
 def cancel(tab: Tab) -> None:
-    """A Full refresh, cancelled once its Cancel button shows (unless it ended first)."""
+    """A Full refresh, cancelled once Dash polls its job (it can cancel only a job it
+    knows), unless the job has ended by then."""
     fetch = tab.start(ids.FULL_REFRESH_BUTTON)
-    tab.page.wait_for_function(
-        f"() => ({VISIBLE})('{ids.CANCEL_BUTTON}') || !({IDLE})('{ids.REFRESH_BUTTON}')")
-    clicked = tab.page.evaluate(
-        f"() => {{ const shown = ({VISIBLE})('{ids.CANCEL_BUTTON}');"
-        f" if (shown) document.getElementById('{ids.CANCEL_BUTTON}').click(); return shown; }}")
-    fetch.cancel_clicked = bool(clicked) and tab.fetch_result(fetch.since) is None
+    while not tab.polled(fetch):
+        tab.wait_for_response(fetch)
+    if tab.result(fetch) is None:
+        fetch.cancel_clicked = tab.page.evaluate(
+            f"() => {{ const shown = ({VISIBLE})('{ids.CANCEL_BUTTON}');"
+            f" if (shown) document.getElementById('{ids.CANCEL_BUTTON}').click();"
+            " return shown; }")
 
 
 class Hammer:

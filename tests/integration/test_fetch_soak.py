@@ -17,7 +17,8 @@ from data.simulator.demo_data import generate_demo_issues
 from data.simulator.server import JiraSimulator
 from tests.integration.conftest import serve
 from tests.integration.soak import Target, run_soak
-from tests.scale.stack import write_settings
+from tests.processes import threads_but_the_allocator
+from tests.scale.stack import team_stack, write_settings
 
 pytestmark = pytest.mark.browser
 
@@ -45,4 +46,22 @@ def test_every_fetch_ends_and_both_tabs_show_the_right_numbers(browser, tmp_path
     assert loggers["werkzeug"] > 0  # request threads logged all along
     if outcomes["failed"]:  # the job processes log into the same files
         assert loggers["callbacks.fetch"] > 0, loggers
-    print(dict(outcomes), dict(loggers))
+
+
+@pytest.mark.redis
+def test_in_team_mode_every_fetch_ends_and_both_tabs_show_the_right_numbers(browser,
+                                                                          tmp_path):
+    """gunicorn (2 workers), one Celery worker, a private Redis (tests/scale/stack.py)."""
+    with team_stack(tmp_path, anchor=datetime.now(UTC), issue_count=ISSUES, web_workers=2,
+                    celery_concurrency=2) as stack:
+        target = Target(stack.web_url, stack.simulator, stack.settings_path, stack.cache_dir)
+        tabs = run_soak(browser, target, tmp_path / "independent", seed=SEED)
+        # The Celery worker's main process forks the pool processes the jobs run in
+        # (again after a Cancel kills one): it must have no other thread holding a lock.
+        threads = threads_but_the_allocator(stack.worker.process.pid)
+    outcomes = Counter(outcome for tab in tabs for outcome in tab.outcomes)
+    assert set(outcomes) <= {"done", "failed", "cancelled"}
+    assert outcomes["done"] > 0, outcomes
+    for tab in tabs:
+        assert tab.watched.errors == [], tab.watched.errors
+    assert len(threads) == 1, threads
