@@ -78,6 +78,11 @@ def create_app(settings_path: Path, *, cache_dir: Path = CACHE_DIR,
         if isinstance(manager, CleanProcessDiskcacheManager):
             manager.start_job_server()
         runtime.in_background(lambda: prefetch_and_warm(runtime), "start-up")
+    # Dash prepares its registry of script paths on a process's first request and marks
+    # it done before it is: in a threaded gunicorn worker that had not served the page
+    # itself, the page's concurrent script requests found no registered library and got
+    # 500s (a blank page). Prepared here, before any request.
+    app._setup_server()
     return app
 
 

@@ -151,3 +151,15 @@ def test_without_start_up_no_prefetch_thread_and_saves_elsewhere_apply(tmp_path)
     other.save({**other.public_settings(), "period_days": 45})
     assert _layout_store(client, ids.PERIOD_STORE)["period_days"] == 45  # next request
     assert dashboard.server.config["DASHBOARD_RUNTIME"].settings.period_days == 45
+
+
+def test_the_script_registry_is_ready_before_the_first_request(tmp_path):
+    # A gunicorn worker's first requests may be the page's scripts, several at once:
+    # Dash used to build this registry lazily and let concurrent requests skip it (500s).
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps(settings_to_dict(demo_settings("http://127.0.0.1:9"),
+                                                include_token=True)))
+    dashboard = create_app(path, cache_dir=tmp_path / "cache", start_up=False)
+    assert {"dash", "dash_bootstrap_components", "plotly"} <= set(dashboard.registered_paths)
+    script = next(iter(sorted(dashboard.registered_paths["dash_bootstrap_components"])))
+    assert script.endswith(".js")

@@ -59,9 +59,11 @@ def test_in_team_mode_every_fetch_ends_and_both_tabs_show_the_right_numbers(brow
         # The Celery worker's main process forks the pool processes the jobs run in
         # (again after a Cancel kills one): it must have no other thread holding a lock.
         threads = threads_but_the_allocator(stack.worker.process.pid)
+        web_log = stack.web.text()
     outcomes = Counter(outcome for tab in tabs for outcome in tab.outcomes)
     assert set(outcomes) <= {"done", "failed", "cancelled"}
     assert outcomes["done"] > 0, outcomes
     for tab in tabs:
         assert tab.watched.errors == [], tab.watched.errors
     assert len(threads) == 1, threads
+    assert '" 500 ' not in web_log  # every request answered, scripts included
