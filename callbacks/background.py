@@ -9,8 +9,8 @@ Terms:
   ``<cache_dir>/background`` whose jobs start in clean processes from a job server,
   never as forks of the threaded web server
   (:class:`callbacks.job_process.CleanProcessDiskcacheManager`, which says why).
-- *team mode* (``REDIS_URL`` set): ``CeleryManager`` on the one Celery app of this
-  process, whose broker and result backend are both that Redis. Jobs run on Celery
+- *team mode* (``REDIS_URL`` set): a ``CeleryManager`` (that reads a job's late
+  result, see ``callbacks.job_process``) on the one Celery app of this process, whose broker and result backend are both that Redis. Jobs run on Celery
   workers started with ``celery -A celery_app worker``; the worker imports
   ``celery_app``, which builds the same Dash app, so every background callback is
   registered as a Celery task under the same name (Dash names the task after a hash
@@ -31,12 +31,13 @@ import sys
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import diskcache
 from celery import Celery
 from dash import CeleryManager, DiskcacheManager
 
-from callbacks.job_process import CleanProcessDiskcacheManager
+from callbacks.job_process import CleanProcessDiskcacheManager, job_result_key
 from configuration.errors import ConfigError
 from configuration.private_files import private_dir, restrict_tree
 from data.scale.connection import redis_url
@@ -91,9 +92,28 @@ def _diskcache_manager(directory: str) -> DiskcacheManager:
     return CleanProcessDiskcacheManager(cache)
 
 
+class LateResultCeleryManager(CeleryManager):
+    """``CeleryManager`` that never takes a finished job with an unread result for a
+    cancelled one (*late result*, see ``callbacks.job_process``)."""
+
+    def call_job_fn(self, key: str, job_fn: Any, args: Any, context: Any) -> str:
+        job = super().call_job_fn(key, job_fn, args, context)
+        # The backend's own ``set`` calls redis-py's deprecated ``setex``.
+        self.handle.backend.client.set(job_result_key(job), key, ex=RESULT_EXPIRES_SECONDS)
+        return job
+
+    def job_running(self, job: Any) -> bool:
+        if super().job_running(job):
+            return True
+        key = self.handle.backend.client.get(job_result_key(job)) if job else None
+        if isinstance(key, bytes):
+            key = key.decode()
+        return key is not None and self.result_ready(key)
+
+
 @lru_cache(maxsize=4)
 def _celery_manager(url: str) -> CeleryManager:
-    return CeleryManager(celery_app(url))
+    return LateResultCeleryManager(celery_app(url))
 
 
 def in_celery_worker(argv: Sequence[str] | None = None) -> bool:

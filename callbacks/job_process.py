@@ -27,6 +27,13 @@ diskcache directory, and Cancel kills the job's pid as before. One difference: t
 job server reaps a finished job at once (a forked job stayed a zombie of the web
 server until its next job), so the pid Dash checks or kills may vanish between two
 ``psutil`` calls; a job that vanished counts as ended.
+
+- *late result*: Dash's poll reads a job's result, then asks whether the job still
+  runs; a job that stored its result and ended between the two is taken for a
+  cancelled one: no output, polling stops, the result is never read, and the fetch
+  ends without a word (found by the soak test, in both modes). So a job counts as
+  running while a result it stored waits to be read (:func:`job_result_key` maps the
+  job to its result's key, in the manager's own store).
 """
 
 from __future__ import annotations
@@ -43,6 +50,7 @@ from dash import DiskcacheManager
 from configuration.logging_config import LoggingSetup, active_setup, shutdown_logging
 from configuration.redaction import register_secret, registered_secrets
 
+JOB_KEY_EXPIRES_SECONDS = 24 * 3600  # a job's result is read within seconds, or never
 # Imported once by the job server, so a job's child starts with the dashboard's code
 # already loaded: unpickling the job then costs milliseconds instead of an import.
 PRELOAD = ["callbacks.app_factory"]
@@ -65,6 +73,11 @@ class ChildSetup:
             register_secret(secret)
         if self.logging is not None:
             self.logging.apply()
+
+
+def job_result_key(job: Any) -> str:
+    """Where a manager keeps the key of ``job``'s result (see *late result*)."""
+    return f"dashboard-job-result-key-{job}"
 
 
 def job_context() -> Any:
@@ -110,6 +123,7 @@ class CleanProcessDiskcacheManager(DiskcacheManager):
                   args, context),
         )
         process.start()
+        self.handle.set(job_result_key(process.pid), key, expire=JOB_KEY_EXPIRES_SECONDS)
         return process.pid
 
     def terminate_job(self, job: Any) -> None:
@@ -117,7 +131,11 @@ class CleanProcessDiskcacheManager(DiskcacheManager):
             super().terminate_job(job)
 
     def job_running(self, job: Any) -> bool:
+        """Running, or ended with a result still to read (see *late result*)."""
         try:
-            return super().job_running(job)
+            if super().job_running(job):
+                return True
         except psutil.NoSuchProcess:  # ended (and reaped) between two checks
-            return False
+            pass
+        key = self.handle.get(job_result_key(job)) if job else None
+        return key is not None and self.result_ready(key)

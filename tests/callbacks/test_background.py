@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import warnings
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ from callbacks.background import (
     in_celery_worker,
     wants_start_up,
 )
-from callbacks.job_process import CleanProcessDiskcacheManager
+from callbacks.job_process import CleanProcessDiskcacheManager, job_result_key
 from configuration.errors import ConfigError
 
 
@@ -70,3 +72,23 @@ def test_the_start_up_prefetch_is_skipped_in_workers(env, argv, start) -> None:
 def test_a_start_up_choice_other_than_0_or_1_is_one_sentence() -> None:
     with pytest.raises(ConfigError, match=r"^DASHBOARD_START_UP: must be 0 or 1\.$"):
         wants_start_up({"DASHBOARD_START_UP": "yes"}, ["gunicorn"])
+
+
+def noop(*_args: object) -> None:
+    """A Celery task body (never run here: no worker)."""
+
+
+def test_a_celery_job_that_ended_with_its_result_unread_still_counts_as_running(
+        tmp_path: Path, redis_url: str) -> None:
+    manager = background_manager(tmp_path, env={"REDIS_URL": redis_url})
+    task = manager.handle.task(name="tests.noop")(noop)
+    job = manager.call_job_fn("result-1", task, [], {})  # queued; no worker runs it
+    with warnings.catch_warnings():  # Celery's backend calls redis-py's deprecated setex
+        warnings.simplefilter("ignore", DeprecationWarning)
+        manager.handle.backend.store_result(job, None, "SUCCESS")  # as if it ran and ended
+    assert manager.job_running(job) is False  # ended, and no result stored
+    manager.handle.backend.client.set("result-1", json.dumps({"ok": True}))
+    assert manager.job_running(job) is True  # ended, its result unread: poll again
+    assert manager.get_result("result-1", job) == {"ok": True}
+    assert manager.job_running(job) is False
+    assert manager.handle.backend.client.ttl(job_result_key(job)) > 0  # it expires

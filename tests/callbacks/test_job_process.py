@@ -181,7 +181,23 @@ def test_a_job_that_ended_between_two_checks_counts_as_ended(tmp_path, monkeypat
     manager = background_manager(tmp_path / "cache", env={})
     pid = manager.call_job_fn("quick", manager.make_job_fn(str, False), [], {})
     assert wait_for_result(manager, "quick", pid) == ""
+    assert manager.get_result("quick", pid) == ""  # Dash reads it
     # The job server reaped it; psutil's first check still saw it (the race Dash has).
     monkeypatch.setattr(psutil, "pid_exists", lambda _pid: True)
     manager.terminate_job(pid)  # no NoSuchProcess: Dash would answer the poll with a 500
+    assert manager.job_running(pid) is False
+
+
+def test_a_job_that_ended_with_its_result_unread_still_counts_as_running(tmp_path):
+    # Dash's poll reads the result, then asks whether the job runs: a job that stored
+    # its result and ended in between must not pass for a cancelled one.
+    manager = background_manager(tmp_path / "cache", env={})
+    pid = manager.call_job_fn("late", manager.make_job_fn(str, False), [], {})
+    deadline = time.monotonic() + JOB_BOUND
+    while (manager.handle.get("late") is None or psutil.pid_exists(pid)) \
+            and time.monotonic() < deadline:
+        threading.Event().wait(0.05)  # another process: poll until it stored and ended
+    assert not psutil.pid_exists(pid)
+    assert manager.job_running(pid) is True  # so Dash polls again, and reads it
+    assert manager.get_result("late", pid) == ""
     assert manager.job_running(pid) is False

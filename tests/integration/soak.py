@@ -31,6 +31,7 @@ from urllib.parse import parse_qs, urlparse
 
 import requests
 from playwright.sync_api import Browser, Response, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from configuration.settings_file import load_settings
 from data import service
@@ -140,28 +141,32 @@ class Tab:
         self._answers.extend(_answer(r) for r in responses[len(self._answers):len(responses)])
         return self._answers[since:]
 
-    def job(self, fetch: Fetch) -> str | None:
-        """The job this tab's fetch started (the first job started since it began)."""
-        return next((a.started_job for a in self.answers(fetch.since) if a.started_job), None)
+    def jobs(self, fetch: Fetch) -> set[str]:
+        """The jobs started since ``fetch`` began: its own, and the one Dash starts
+        instead when an input of the running fetch changes again (e.g. a Save)."""
+        return {a.started_job for a in self.answers(fetch.since) if a.started_job}
 
     def polled(self, fetch: Fetch) -> bool:
-        job = self.job(fetch)
-        return job is not None and any(a.polled_job == job for a in self.answers(fetch.since))
+        jobs = self.jobs(fetch)
+        return any(a.polled_job in jobs for a in self.answers(fetch.since))
 
     def result(self, fetch: Fetch) -> dict | None:
-        """The fetch's result: only a poll of its own job counts (not a late one of an
-        earlier job)."""
-        job = self.job(fetch)
+        """The fetch's result: only a poll of a job it started counts (not a late one of
+        an earlier fetch's job)."""
+        jobs = self.jobs(fetch)
         return next((a.result for a in self.answers(fetch.since)
-                     if job is not None and a.polled_job == job and a.result is not None),
-                    None)
+                     if a.polled_job in jobs and a.result is not None), None)
 
     def wait_for_response(self, fetch: Fetch) -> None:
         """Wait for the tab's next response; fail once the fetch is past its bound."""
         remaining = fetch.started + FETCH_BOUND - time.monotonic()
         assert remaining > 0, f"{self.name}: a fetch reached no final state in time\n" \
                               f"{self.fetch_log(fetch)}"
-        self.page.wait_for_event("response", timeout=remaining * 1000)
+        try:
+            self.page.wait_for_event("response", timeout=remaining * 1000)
+        except PlaywrightTimeout:
+            raise AssertionError(f"{self.name}: a fetch reached no final state in time\n"
+                                 f"{self.fetch_log(fetch)}") from None
 
     def fetch_log(self, fetch: Fetch) -> str:
         """The fetch callback's requests and answers since ``fetch`` started (for failures)."""
@@ -249,7 +254,8 @@ class Hammer:
     def _run(self) -> None:
         with requests.Session() as session:
             while not self._stop.is_set():
-                session.get(self.url + "/_dash-layout", timeout=30)
+                # A static file: the cheapest request, so the most log lines per second.
+                session.get(self.url + "/assets/app.css", timeout=30)
                 self.count += 1
 
     def __enter__(self) -> Hammer:

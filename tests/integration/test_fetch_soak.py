@@ -23,7 +23,7 @@ from tests.scale.stack import team_stack, write_settings
 pytestmark = pytest.mark.browser
 
 SEED = 20261204
-ISSUES = 300
+ISSUES = 200
 
 
 def test_every_fetch_ends_and_both_tabs_show_the_right_numbers(browser, tmp_path):
