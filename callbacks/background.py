@@ -10,8 +10,9 @@ Terms:
   never as forks of the threaded web server
   (:class:`callbacks.job_process.CleanProcessDiskcacheManager`, which says why).
 - *team mode* (``REDIS_URL`` set): a ``CeleryManager`` (that reads a job's late
-  result, see ``callbacks.job_process``) on the one Celery app of this process, whose broker and result backend are both that Redis. Jobs run on Celery
-  workers started with ``celery -A celery_app worker``; the worker imports
+  result, see ``callbacks.job_process``) on the one Celery app of this process, whose
+  broker and result backend are both that Redis. Jobs run on Celery workers started
+  with ``celery -A celery_app worker``; the worker imports
   ``celery_app``, which builds the same Dash app, so every background callback is
   registered as a Celery task under the same name (Dash names the task after a hash
   of the callback's source and ids) in the web processes and in the workers.
