@@ -38,6 +38,7 @@ from data.jira.retry import INTERACTIVE
 from ui import ids
 from ui.pages.settings import (
     LABELS,
+    NUMBER_FIELD_KEYS,
     field_options,
     status_options,
     status_preselection,
@@ -55,7 +56,9 @@ LIST_WORDS = {"fields": "fields", "statuses": "statuses", "issue_types": "issue 
 
 
 def _fields(raw: list[dict]) -> list[dict]:
-    return [{"id": f.get("id"), "name": f.get("name")} for f in raw if f.get("id")]
+    """Id, name and JIRA's schema type (``number`` for story points) of each field."""
+    return [{"id": f.get("id"), "name": f.get("name"),
+             "type": (f.get("schema") or {}).get("type")} for f in raw if f.get("id")]
 
 
 def _statuses(raw: list[dict]) -> list[dict]:
@@ -94,8 +97,8 @@ def dropdown_updates(meta: Mapping[str, Any], form: Mapping[str, Any]) -> list:
     fields = meta.get("fields")
     statuses = meta.get("statuses")
     types = meta.get("issue_types")
-    field_updates = [keep if fields is None else field_options(fields, [form.get(k)])
-                     for k in FIELD_KEYS]
+    field_updates = [keep if fields is None else field_options(
+        fields, [form.get(k)], numbers_only=k in NUMBER_FIELD_KEYS) for k in FIELD_KEYS]
     status_updates, status_values = [], []
     for key in STATUS_KEYS:
         if statuses is None:

@@ -135,6 +135,7 @@ SETTINGS_INPUTS: dict[str, str] = {
     "dora.incidents.start_field": "settings-incidents-start-field",
     "dora.incidents.end_field": "settings-incidents-end-field",
     "dora.change_start_field": "settings-change-start-field",
+    "forecast.points_field": "settings-forecast-points-field",
     "period_days": "settings-period-days",
 }
 

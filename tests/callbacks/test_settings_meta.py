@@ -32,7 +32,8 @@ def test_every_list_loads_and_fills_its_dropdowns(simulator):
     meta = sm.load_lists(jira_of(simulator))
     assert meta["failed"] == {}
     assert meta["url"] == simulator.url
-    assert {"id": "customfield_10050", "name": "Environment"} in meta["fields"]
+    assert {(f["id"], f["name"]) for f in meta["fields"]} >= {
+        ("customfield_10050", "Environment"), ("customfield_10016", "Story Points")}
     assert {"name": "In Progress", "category": "indeterminate"} in meta["statuses"]
     assert "Deployment" in meta["issue_types"]
     updates = sm.dropdown_updates(meta, FORM)
@@ -99,3 +100,17 @@ def test_only_a_green_test_connection_message_reloads_the_lists():
     assert sm.connected({"type": "Alert", "props": {"color": "success", "children": "x"}})
     assert not sm.connected({"type": "Alert", "props": {"color": "danger"}})
     assert not sm.connected(None)
+
+
+def test_the_points_field_offers_the_number_fields_of_the_connected_jira(simulator):
+    meta = sm.load_lists(jira_of(simulator))
+    updates = sm.dropdown_updates(meta, {"forecast.points_field": "customfield_99"})
+    points = updates[sm.FIELD_KEYS.index("forecast.points_field")]
+    numbers = {f["id"] for f in meta["fields"] if f["type"] == "number"}
+    assert "customfield_10016" in numbers
+    assert [o["value"] for o in points] == [
+        *sorted(numbers, key=lambda i: next(f["name"].casefold() for f in meta["fields"]
+                                            if f["id"] == i)), "customfield_99"]
+    # every other field dropdown still offers every field
+    environment = updates[sm.FIELD_KEYS.index("dora.deployments.environment_field")]
+    assert len(environment) == len(meta["fields"])

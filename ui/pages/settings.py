@@ -47,6 +47,7 @@ LABELS = {
     "dora.incidents.start_field": "Incident start field",
     "dora.incidents.end_field": "Incident end field",
     "dora.change_start_field": "Change start field (lead time)",
+    "forecast.points_field": "Story points field (scope forecast)",
     "period_days": "Default period (days)",
 }
 
@@ -93,8 +94,14 @@ def _values_text(key: str, value: Sequence[str] | None, placeholder: str):
 
 
 def field_options(fields: Iterable[Mapping[str, Any]],
-                  current: Iterable[str | None] = ()) -> list[dict[str, str]]:
-    """Dropdown options ``"Name (id)"`` for JIRA's fields; unknown current ids kept."""
+                  current: Iterable[str | None] = (), *,
+                  numbers_only: bool = False) -> list[dict[str, str]]:
+    """Dropdown options ``"Name (id)"`` for JIRA's fields; unknown current ids kept.
+
+    ``numbers_only``: only the fields JIRA types as numbers (story points).
+    """
+    if numbers_only:
+        fields = [f for f in fields if f.get("type") == "number"]
     options = [{"label": f"{f.get('name')} ({f.get('id')})", "value": str(f.get("id"))}
                for f in sorted(fields, key=lambda f: str(f.get("name")).casefold())]
     known = {o["value"] for o in options}
@@ -105,10 +112,14 @@ def field_options(fields: Iterable[Mapping[str, Any]],
     return options
 
 
+NUMBER_FIELD_KEYS = ("forecast.points_field",)  # dropdowns that offer number fields only
+
+
 def _field(key: str, raw, meta):
     value = _get(raw, key)
     return dcc.Dropdown(id=ids.SETTINGS_INPUTS[key], options=field_options(
-        meta.get("fields") or (), [value]), value=value, clearable=True,
+        meta.get("fields") or (), [value], numbers_only=key in NUMBER_FIELD_KEYS),
+        value=value, clearable=True,
         placeholder="Not used", className="settings-dropdown")
 
 
@@ -271,6 +282,11 @@ def dora_card(raw: Raw, meta: Raw) -> Component:
                  dbc.Col(_row("period_days",
                               dbc.Input(id=ids.SETTINGS_INPUTS["period_days"], type="number",
                                         min=1, step=1, value=raw.get("period_days"))), md=6)]),
+        html.Hr(),
+        dbc.Row([dbc.Col(_row("forecast.points_field",
+                              _field("forecast.points_field", raw, meta),
+                              "A number field of your JIRA: the Forecast page can then "
+                              "answer in points too."), md=6)]),
     ], "where deployments and incidents come from")
 
 
