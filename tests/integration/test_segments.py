@@ -41,8 +41,10 @@ def test_a_card_opens_its_items_and_the_panel_closes(browser, demo_server):
     assert page.get_attribute(LEAD_TIME, "data-value") not in ("", None)
     page.click("#dora-lead-time-card .metric-headline")
     assert _open_panel(page) == changes
-    rows = page.locator(f"#{ids.DRILL_TABLE} tbody tr:has(td)")
-    assert rows.count() == min(changes, 50)  # one table page
+    # one table page of rows (the table draws after the count)
+    page.wait_for_function(
+        f"n => document.querySelectorAll('#{ids.DRILL_TABLE} tbody tr td.dash-cell.column-0')"
+        ".length === n", arg=min(changes, 50))
     link = page.locator(f"#{ids.DRILL_TABLE} a").first
     assert re.search(r"/browse/[A-Z]+-\d+$", link.get_attribute("href"))
     assert link.get_attribute("rel") == "noopener noreferrer"
