@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -16,7 +18,16 @@ from configuration.settings import (
     Settings,
     WorkflowSettings,
 )
-from data.cache.keys import public_url, results_key, split_order_by, store_key
+from data.cache.keys import (
+    config_hash,
+    engine_fingerprint,
+    number_settings,
+    public_url,
+    results_key,
+    split_order_by,
+    stable_hash,
+    store_key,
+)
 from data.cache.sync import incremental_jql
 
 BASE = JiraSettings(url="https://acme.atlassian.net", jql="project = DEMO", token="t1")
@@ -115,3 +126,49 @@ SINCE = datetime(2026, 2, 27, 23, 5, 59, tzinfo=UTC)
 )
 def test_incremental_jql_wraps_the_filter_and_keeps_the_order(jql: str, expected: str) -> None:
     assert incremental_jql(jql, SINCE) == expected
+
+
+def _sha(text: str, length: int) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:length]
+
+
+def test_stable_hash_is_the_sha256_of_canonical_json():
+    """Rule: a hash is SHA-256 of compact JSON with sorted keys, where dataclasses and
+    mappings are objects, tuples lists, sets sorted lists and datetimes ISO strings, so
+    equal values hash alike in every process and release."""
+    value = {"when": datetime(2026, 1, 2, 3, 4, tzinfo=UTC), "tags": frozenset({"b", "a", 3}),
+             "pair": ("x", 1), "wf": WorkflowSettings(active_statuses=("Doing",)), 7: None}
+    text = ('{"7":null,"pair":["x",1],"tags":[3,"a","b"],"wf":{"active_statuses":["Doing"],'
+            '"done_statuses":null,"waiting_statuses":null},"when":"2026-01-02T03:04:00+00:00"}')
+    assert stable_hash(value) == _sha(text, 20)
+    assert stable_hash(value, length=8) == _sha(text, 8)
+
+
+def test_store_and_config_keys_keep_their_format_across_releases():
+    """Rule: the store key of given settings never changes between releases (a new key
+    would orphan every user's cache): 16 hex digits of the URL, flavor and JQL."""
+    key = _sha('{"flavor":"cloud","jql":"project = DEMO","url":"https://acme.atlassian.net"}',
+               16)
+    assert store_key(BASE) == key == "fef1bf216f2020ca"
+    assert config_hash(BASE, ["b", "a", "a"], ["c"]) == _sha(
+        f'{{"fields":["a","b"],"key":"{key}","value_fields":["c"]}}', 20)
+
+
+def test_results_key_hashes_store_settings_window_and_engine():
+    """Rule: the results key is 32 hex digits over the store version, the number settings,
+    ``as_of``, the period and the engine fingerprint (nothing else)."""
+    settings = Settings(workflow=WorkflowSettings(done_statuses=("Live",)))
+    expected = {"store": "s-v1", "settings": number_settings(settings),
+                "as_of": "2026-01-01T00:00:00+00:00", "period_days": 30,
+                "engine": engine_fingerprint()}
+    text = json.dumps(expected, sort_keys=True, separators=(",", ":"))
+    assert results_key("s-v1", settings, as_of=AS_OF, period_days=30) == _sha(text, 32)
+
+
+def test_number_settings_are_the_four_groups_that_change_numbers():
+    settings = Settings(workflow=WorkflowSettings(done_statuses=("Live",)))
+    numbers = number_settings(settings)
+    assert sorted(numbers) == ["dora", "flow_types", "forecast", "workflow"]
+    assert numbers["workflow"] == {"active_statuses": None, "waiting_statuses": None,
+                                   "done_statuses": ["Live"]}
+    assert numbers["flow_types"]["feature"] == ["Story"]
