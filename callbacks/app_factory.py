@@ -109,5 +109,6 @@ def prefetch_and_warm(runtime: Runtime) -> None:
 def page_layout(runtime: Runtime) -> list[Component]:
     return [shell_layout(default_days=runtime.settings.period_days, demo=runtime.demo,
                          problem=runtime.settings_problem, page_load_id=uuid.uuid4().hex,
-                         filter_fields=filter_fields(runtime.settings)),
+                         filter_fields=filter_fields(runtime.settings),
+                         profiles=tuple(runtime.profiles())),
             dcc.Store(id=ids.SETTINGS_JIRA_META)]

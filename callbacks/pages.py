@@ -90,7 +90,7 @@ ROUTES = {"/": render_dora, "/dora": render_dora, "/flow": render_flow,
 
 def render(runtime: Runtime, pathname: str | None, period: dict | None,
            meta: dict | None, *, filters: list[str] | None = None,
-           search: str | None = None) -> Component:
+           search: str | None = None, profile: str | None = None) -> Component:
     """The page for ``pathname`` (unknown paths show the DORA page).
 
     A failure shows one sentence on the page, never a traceback: typed errors carry
@@ -100,7 +100,8 @@ def render(runtime: Runtime, pathname: str | None, period: dict | None,
     try:
         if path == "/settings":
             return render_settings(runtime, meta)
-        data = runtime.page_data(runtime.window(period), parse_filter(filters or []))
+        data = runtime.page_data(runtime.window(period), parse_filter(filters or []),
+                                 profile)
         if data is None:
             return empty_state(NO_DATA)
         build = ROUTES.get(path, render_dora)
@@ -132,16 +133,18 @@ def warm(runtime: Runtime) -> None:
 def register(app: dash.Dash, runtime: Runtime) -> None:
     @app.callback(Output(ids.PAGE_CONTENT, "children"),
                   Input(ids.URL, "pathname"), Input(ids.PERIOD_STORE, "data"),
-                  Input(ids.FILTER_STORE, "data"),
+                  Input(ids.FILTER_STORE, "data"), Input(ids.PROFILE_STORE, "data"),
                   Input(ids.DATA_VERSION, "data"), State(ids.SETTINGS_JIRA_META, "data"),
                   State(ids.URL, "search"))
-    def route(pathname, period, filters, _version, meta, search):
+    def route(*args):
+        pathname, period, filters, profile, _version, meta, search = args
         # The settings form is not redrawn by a period change or a fetch: that would
         # throw away what the user is typing.
         on_settings = (pathname or "").rstrip("/") == "/settings"
         if on_settings and dash.ctx.triggered_id not in (None, ids.URL):
             return dash.no_update
-        return render(runtime, pathname, period, meta, filters=filters, search=search)
+        return render(runtime, pathname, period, meta, filters=filters, search=search,
+                      profile=profile)
 
     _register_forecast(app, runtime)
     _register_forecast_url(app)
@@ -152,10 +155,11 @@ def _register_forecast(app: dash.Dash, runtime: Runtime) -> None:
     @app.callback(Output(ids.FORECAST_RESULTS, "children"),
                   Input(ids.FORECAST_ITEMS_INPUT, "value"),
                   Input(ids.FORECAST_DAYS_INPUT, "value"),
-                  State(ids.PERIOD_STORE, "data"), State(ids.FILTER_STORE, "data"))
-    def update_forecast(items, days, period, filters):
+                  State(ids.PERIOD_STORE, "data"), State(ids.FILTER_STORE, "data"),
+                  State(ids.PROFILE_STORE, "data"))
+    def update_forecast(items, days, period, filters, profile):
         window = runtime.window(period)
-        data = runtime.page_data(window, parse_filter(filters or []))
+        data = runtime.page_data(window, parse_filter(filters or []), profile)
         if data is None:
             return empty_state(NO_DATA)
         items = _positive(items, DEFAULT_FORECAST_ITEMS)
@@ -199,11 +203,11 @@ DOWNLOADS = (
 
 def _register_downloads(app: dash.Dash, runtime: Runtime) -> None:
     for download_id, button_id, name, table in DOWNLOADS:
-        def download(n_clicks, period, filters, table=table, name=name):
+        def download(n_clicks, period, filters, profile, *, table=table, name=name):
             if not n_clicks:
                 return dash.no_update
             window = runtime.window(period)
-            data = runtime.page_data(window, parse_filter(filters or []))
+            data = runtime.page_data(window, parse_filter(filters or []), profile)
             if data is None:
                 return dash.no_update
             stamp = f"{window.as_of:%Y%m%d}-{window.period_days}d"
@@ -211,5 +215,5 @@ def _register_downloads(app: dash.Dash, runtime: Runtime) -> None:
 
         app.callback(Output(download_id, "data"), Input(button_id, "n_clicks"),
                      State(ids.PERIOD_STORE, "data"), State(ids.FILTER_STORE, "data"),
-                     prevent_initial_call=True)(download)
+                     State(ids.PROFILE_STORE, "data"), prevent_initial_call=True)(download)
 

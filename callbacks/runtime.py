@@ -51,6 +51,7 @@ from typing import Any
 from configuration.errors import ConfigError, DashboardError
 from configuration.filters import Clause, filter_texts, parse_filter
 from configuration.private_files import private_dir
+from configuration.profiles import DEFAULT, Profile
 from configuration.settings import JiraSettings, Settings
 from configuration.settings_file import (
     load_settings,
@@ -60,6 +61,7 @@ from configuration.settings_file import (
 )
 from configuration.validation import settings_to_dict
 from data import exports, service
+from data import profiles as profile_data
 from data.cache.memo import LruMemo
 from data.cache.sync import SyncResult
 from data.metrics.context import CalculationContext
@@ -146,6 +148,7 @@ class Runtime:
         self._data: LruMemo[PageData] = LruMemo(DATA_MEMO)
         self._pages: LruMemo[Any] = LruMemo(PAGE_MEMO)
         self._contexts: LruMemo[CalculationContext] = LruMemo(CONTEXT_MEMO)
+        self._resolved: tuple[Settings, dict[str, Profile]] | None = None
         self.simulator = None
         self.team = team.team_mode()
         # No I/O here (a Runtime is cheap to build, and building one never starts a
@@ -179,7 +182,7 @@ class Runtime:
         and paths. Not the locks and memos (the child makes its own, none held), nor the
         demo simulator (it keeps serving in this process; the settings point at it)."""
         state = dict(self.__dict__)
-        for unshared in ("_lock", "_data", "_pages", "simulator"):
+        for unshared in ("_lock", "_data", "_pages", "simulator", "_resolved"):
             del state[unshared]
         return state
 
@@ -188,6 +191,7 @@ class Runtime:
         self._lock = threading.RLock()
         self._data = LruMemo(DATA_MEMO)
         self._pages = LruMemo(PAGE_MEMO)
+        self._resolved = None
         self.simulator = None
 
     # ---- settings --------------------------------------------------------------
@@ -293,10 +297,39 @@ class Runtime:
         with self._lock:
             return self.settings, self.cache_dir
 
-    def stored(self) -> SyncResult | None:
-        """The last good data in the cache, without fetching (None when there is none)."""
+    def stored(self, profile: str | None = None) -> SyncResult | None:
+        """The last good data of a profile (None: ``default``) in the cache, without
+        fetching (None when there is none)."""
         settings, cache_dir = self._current()
+        if profile not in (None, DEFAULT):
+            settings = self.profile(profile).settings
         return service.load_cached(settings, cache_dir=cache_dir)
+
+    # ---- profiles (METRICS.md section 8) ----------------------------------------
+
+    def profiles(self) -> dict[str, Profile]:
+        """Every good profile of the current settings by name, ``default`` first."""
+        settings, _cache_dir = self._current()
+        return self._profiles_of(settings)
+
+    def _profiles_of(self, settings: Settings) -> dict[str, Profile]:
+        with self._lock:
+            cached = self._resolved
+            if cached is not None and cached[0] is settings:
+                return cached[1]
+        resolved = profile_data.usable(settings)
+        with self._lock:
+            self._resolved = (settings, resolved)
+        return resolved
+
+    def profile(self, name: str | None) -> Profile:
+        """The profile ``name`` (None: ``default``). ``ConfigError`` when it is unknown,
+        ``SettingsInvalid`` naming its key when it is bad."""
+        settings, _cache_dir = self._current()
+        good = self._profiles_of(settings)
+        if (name or DEFAULT) in good:
+            return good[name or DEFAULT]
+        return profile_data.select(settings, name)  # raises, saying why
 
     def needs_first_fetch(self) -> bool:
         return self.stored() is None
@@ -309,13 +342,23 @@ class Runtime:
         fresh (the Refresh button); neither: only when the cache cannot answer.
         """
         settings, cache_dir = self._current()
-        return service.load_frames(settings, full=full, refresh=refresh,
-                                   progress=progress, cancel=cancel, cache_dir=cache_dir)
+        profiles = self._profiles_of(settings)
+        synced = service.load_frames(profiles[DEFAULT].settings, full=full, refresh=refresh,
+                                     progress=progress, cancel=cancel, cache_dir=cache_dir)
+        # Profiles with their own JQL have their own store: one sync for each (siblings
+        # sharing a JQL share it, data.profiles).
+        for other in profile_data.other_stores(profiles):
+            service.load_frames(other.settings, full=full, refresh=refresh, cancel=cancel,
+                                cache_dir=cache_dir)
+        return synced
 
-    def page_data(self, window: PagePeriod, clauses: Sequence[Clause] = ()) -> PageData | None:
+    def page_data(self, window: PagePeriod, clauses: Sequence[Clause] = (),
+                  profile: str | None = None) -> PageData | None:
         """Report, previous period and items of ``window`` for the segment ``clauses``
-        keep (every issue when empty); None before any data."""
-        settings, cache_dir = self._current()
+        keep (every issue when empty) in ``profile`` (None: ``default``); None before
+        any data."""
+        settings, clauses = self._of_profile(profile, clauses)
+        cache_dir = self._current()[1]
         stored = service.load_cached(settings, cache_dir=cache_dir)
         if stored is None:
             return None
@@ -333,10 +376,18 @@ class Runtime:
 
         return self._data.get_or_make(key, make)
 
-    def context(self, window: PagePeriod, clauses: Sequence[Clause] = ()) -> CalculationContext:
+    def _of_profile(self, profile: str | None,
+                    clauses: Sequence[Clause]) -> tuple[Settings, tuple[Clause, ...]]:
+        """The settings of ``profile`` and its filter followed by ``clauses``."""
+        chosen = self.profile(profile)
+        return chosen.settings, profile_data.clauses_of(chosen, clauses)
+
+    def context(self, window: PagePeriod, clauses: Sequence[Clause] = (),
+                profile: str | None = None) -> CalculationContext:
         """The calculation context of the segment in ``window`` (memoized: drill-downs
         and the page share it). Raises ``ConfigError`` when nothing is stored yet."""
-        settings, cache_dir = self._current()
+        settings, clauses = self._of_profile(profile, clauses)
+        cache_dir = self._current()[1]
         stored = service.load_cached(settings, cache_dir=cache_dir)
         if stored is None:
             raise ConfigError("No data yet: fetch from JIRA first.")

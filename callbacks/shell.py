@@ -11,7 +11,7 @@ from dash.development.base_component import Component
 from callbacks.runtime import Runtime
 from ui import format as fmt
 from ui import ids
-from ui.shell import CUSTOM, sync_status
+from ui.shell import CUSTOM, profile_options, profile_wrap_style, sync_status
 
 
 def period_from(choice: str | None, start: str | None, end: str | None,
@@ -48,6 +48,13 @@ def register(app: dash.Dash, runtime: Runtime) -> None:
         ClientsideFunction("delivery", "clearAtFetchStart"),
         Output(ids.FETCH_ALERT, "children", allow_duplicate=True),
         Input(ids.FETCH_RUNNING, "data"), prevent_initial_call=True)
+
+    @app.callback(Output(ids.PROFILE_SELECT, "options"), Output(ids.PROFILE_WRAP, "style"),
+                  Input(ids.URL, "pathname"), Input(ids.DATA_VERSION, "data"))
+    def offer_profiles(_path, _version):
+        # Saved settings may have added, renamed or removed profiles.
+        names = tuple(runtime.profiles())
+        return profile_options(names), profile_wrap_style(names)
 
     @app.callback(Output(ids.SYNC_LABEL, "children"), Output(ids.STALE_NOTE, "children"),
                   Output(ids.PERIOD_RANGE, "max_date_allowed"),

@@ -1,10 +1,10 @@
 """The shareable view (METRICS.md section 8): the URL's query string <-> the page's view.
 
 Terms: the *view* is the period (``days=N``, or ``from=DATE&to=DATE``, UTC days, both
-included) and the filter (``filter=CLAUSE``, repeated). Forecast inputs (``items``,
-``horizon``, and the scope forecast's ``scope=CLAUSE``, repeated) ride along
-untouched. Parsing never raises: an unusable parameter is dropped and named in
-``problems`` so the page can say so.
+included), the profile (``profile=NAME``, absent for ``default``) and the filter
+(``filter=CLAUSE``, repeated). Forecast inputs (``items``, ``horizon``, and the scope
+forecast's ``scope=CLAUSE``, repeated) ride along untouched. Parsing never raises: an
+unusable parameter is dropped and named in ``problems`` so the page can say so.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ class View:
     end: str | None = None
     filters: tuple[str, ...] = ()
     extra: tuple[tuple[str, str], ...] = ()
+    profile: str | None = None  # None: the top level (profile "default")
     problems: tuple[str, ...] = field(default=(), compare=False)
 
     def period(self, default_days: int) -> dict:
@@ -53,7 +54,9 @@ def parse_search(search: str | None) -> View:
             problems.append(str(error))
     extra = tuple((k, v[-1]) for k in KEPT if (v := params.get(k)))
     extra += tuple((k, value) for k in REPEATED for value in params.get(k, []) if value)
-    return View(days, start, end, tuple(filters), extra, tuple(problems))
+    profile = params.get("profile", [""])[-1].strip() or None
+    return View(days, start, end, tuple(filters), extra,
+                None if profile == "default" else profile, tuple(problems))
 
 
 def to_search(view: View) -> str:
@@ -63,6 +66,8 @@ def to_search(view: View) -> str:
         pairs += [("from", view.start), ("to", view.end)]
     elif view.days:
         pairs.append(("days", str(view.days)))
+    if view.profile:
+        pairs.append(("profile", view.profile))
     pairs += [("filter", text) for text in view.filters]
     pairs += list(view.extra)
     return "?" + urlencode(pairs) if pairs else ""

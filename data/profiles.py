@@ -65,3 +65,15 @@ def usable(settings: Settings) -> dict[str, Profile]:
 def clauses_of(profile: Profile, extra: Sequence[Clause] = ()) -> tuple[Clause, ...]:
     """The profile's filter followed by ``extra`` clauses (all must hold)."""
     return (*profile.clauses, *extra)
+
+
+def other_stores(profiles: dict[str, Profile]) -> list[Profile]:
+    """One profile per issue store other than the ``default`` one (its first user)."""
+    seen = {store_key(profiles["default"].settings.jira)}
+    others = []
+    for profile in profiles.values():
+        key = store_key(profile.settings.jira)
+        if key not in seen:
+            seen.add(key)
+            others.append(profile)
+    return others

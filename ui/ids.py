@@ -21,6 +21,7 @@ NAV_DORA = "header-nav-dora"
 NAV_FLOW = "header-nav-flow"
 NAV_FORECAST = "header-nav-forecast"
 NAV_SETTINGS = "header-nav-settings"
+NAV_COMPARE = "header-nav-compare"
 DEMO_BADGE = "header-demo-badge"
 NAV_TOGGLER = "header-nav-toggler"  # the menu button on narrow screens
 NAV_COLLAPSE = "header-nav-collapse"
@@ -147,6 +148,9 @@ def settings_feedback(key: str) -> dict[str, str]:
     return {"type": SETTINGS_FEEDBACK_TYPE, "key": key}
 
 # --- Segments: filter bar, drill-down panel (METRICS.md section 8) -----------
+PROFILE_STORE = "app-profile"  # Store: the profile shown, None for "default"
+PROFILE_SELECT = "header-profile-select"  # the profile switcher
+PROFILE_WRAP = "header-profile-wrap"  # hidden while the settings hold no profiles
 FILTER_STORE = "app-filter"  # Store: the active filter, a list of clause texts
 FILTER_FIELD = "header-filter-field"
 FILTER_OP = "header-filter-op"

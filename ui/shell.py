@@ -66,12 +66,37 @@ def settings_problem_alert(problem: str | None) -> Component | None:
                      color="danger", className="mt-2 settings-problem")
 
 
+def profile_options(names: list[str] | tuple[str, ...]) -> list[dict[str, str]]:
+    """The switcher's options: ``default`` reads as "All (default)"."""
+    return [{"label": "Default" if name == "default" else name, "value": name}
+            for name in names]
+
+
+def profile_switcher(names: list[str] | tuple[str, ...]) -> Component:
+    """The profile switcher (METRICS.md section 8); hidden while there is only
+    ``default``."""
+    return html.Div([
+        html.Span("Profile", className="toolbar-label"),
+        dbc.Select(id=ids.PROFILE_SELECT, options=profile_options(names), value="default",
+                   size="sm", className="profile-select me-3",
+                   placeholder="Choose a profile"),
+    ], id=ids.PROFILE_WRAP, className="d-flex align-items-center",
+        style=profile_wrap_style(names))
+
+
+def profile_wrap_style(names: list[str] | tuple[str, ...]) -> dict[str, str]:
+    return {} if len(names) > 1 else {"display": "none"}
+
+
 def toolbar(default_days: int, problem: str | None = None,
-            filter_fields: list[tuple[str, str]] | None = None) -> Component:
-    """Period selector, last sync time, refresh controls and the fetch progress."""
+            filter_fields: list[tuple[str, str]] | None = None,
+            profiles: tuple[str, ...] = ("default",)) -> Component:
+    """Profile switcher, period selector, last sync time, refresh controls and the
+    fetch progress."""
     return dbc.Container([
         html.Div([
             html.Div([
+                profile_switcher(profiles),
                 html.Label("Period", htmlFor=ids.PERIOD_SELECT, className="toolbar-label mb-0"),
                 # The placeholder names the list: dbc.Select always renders it, as a
                 # hidden option that some phones still list (blank without a text).
@@ -108,8 +133,8 @@ def toolbar(default_days: int, problem: str | None = None,
 
 
 def layout(*, default_days: int, demo: bool, problem: str | None = None,
-           page_load_id: str = "", filter_fields: list[tuple[str, str]] | None = None
-           ) -> Component:
+           page_load_id: str = "", filter_fields: list[tuple[str, str]] | None = None,
+           profiles: tuple[str, ...] = ("default",)) -> Component:
     """The whole shell: navigation, toolbar, shared stores and the page container.
 
     ``page_load_id`` is unique per page load (the caller makes it): the fetch job of
@@ -124,13 +149,14 @@ def layout(*, default_days: int, demo: bool, problem: str | None = None,
         dcc.Store(id=ids.PERIOD_STORE, data={"period_days": default_days, "start": None,
                                              "end": None}),
         dcc.Store(id=ids.FILTER_STORE, data=[]),
+        dcc.Store(id=ids.PROFILE_STORE, data=None),
         dcc.Store(id=ids.DRILL_REQUEST),
         dcc.Store(id=ids.DATA_VERSION, data=0),
         dcc.Store(id=ids.AUTO_SYNC),
         dcc.Store(id=ids.SAVED_SYNC),
         dcc.Store(id=ids.FETCH_RESULT),
         navbar(demo),
-        toolbar(default_days, problem, filter_fields),
+        toolbar(default_days, problem, filter_fields, profiles),
         drilldown.panel(),
         # The spinner covers a page being routed to, nothing else: without
         # ``target_components`` any callback inside the page (Test connection, Save)

@@ -1,0 +1,95 @@
+"""Profiles in a real browser (METRICS.md section 8): the header's switcher and
+``profile=`` in the URL."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from configuration.validation import settings_to_dict
+from data.simulator.demo_settings import demo_settings
+from data.simulator.server import JiraSimulator
+from tests.integration.conftest import Server, serve
+from tests.integration.pages import open_page, wait_for_graphs
+from ui import ids
+
+pytestmark = pytest.mark.browser
+SUBTITLE = "(document.querySelector('.page-subtitle')?.innerText || '')"
+PROFILES = {"stories": {"filter": ["type=Story"]}, "month": {"period_days": 30}}
+
+
+def _values(page) -> dict[str, str]:
+    return page.eval_on_selector_all(
+        "[data-metric]", "els => Object.fromEntries(els.map(e => "
+        "[e.dataset.metric, e.dataset.value]))")
+
+
+@pytest.fixture(scope="module")
+def jira() -> Iterator[JiraSimulator]:
+    with JiraSimulator() as simulator:  # the demo project, on 127.0.0.1
+        yield simulator
+
+
+def write_settings(directory: Path, url: str, profiles: dict) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    data = settings_to_dict(demo_settings(url), include_token=True) | {"profiles": profiles}
+    (directory / "settings.json").write_text(json.dumps(data))
+
+
+@pytest.fixture(scope="module")
+def profiles_server(tmp_path_factory: pytest.TempPathFactory,
+                    jira: JiraSimulator) -> Iterator[Server]:
+    directory = tmp_path_factory.mktemp("profiles")
+    write_settings(directory, jira.url, PROFILES)
+    with serve(directory) as server:
+        yield server
+
+
+def test_the_switcher_shows_a_profile_and_its_url_reproduces_it(browser, profiles_server):
+    watched = open_page(browser)
+    page = watched.page
+    page.goto(profiles_server.url + "/flow")
+    wait_for_graphs(page, [ids.FLOW_VELOCITY_CHART])
+    page.wait_for_function(f"() => {SUBTITLE}.includes('issues considered')")
+    everything = _values(page)
+    options = page.eval_on_selector_all(f"#{ids.PROFILE_SELECT} option",
+                                        "els => els.map(e => e.value).filter(v => v)")
+    assert options == ["default", "stories", "month"]
+    before = page.inner_text(".page-subtitle")
+    page.select_option(f"#{ids.PROFILE_SELECT}", "stories")
+    page.wait_for_function("() => location.search.includes('profile=stories')")
+    page.wait_for_function(f"before => {SUBTITLE} !== before && {SUBTITLE}.includes("
+                           "'issues considered')", arg=before)
+    wait_for_graphs(page, [ids.FLOW_VELOCITY_CHART])
+    stories = _values(page)
+    assert stories != everything
+    url = page.url
+
+    context = browser.new_context()
+    other = context.new_page()
+    other.goto(url)
+    wait_for_graphs(other, [ids.FLOW_VELOCITY_CHART])
+    other.wait_for_function(f"() => {SUBTITLE}.includes('issues considered')")
+    assert _values(other) == stories
+    assert other.input_value(f"#{ids.PROFILE_SELECT}") == "stories"
+    context.close()
+
+    # A profile's own period becomes the page's period.
+    page.select_option(f"#{ids.PROFILE_SELECT}", "month")
+    page.wait_for_function("() => location.search.includes('profile=month')")
+    page.wait_for_function(f"() => {SUBTITLE}.startsWith('Last 30 days')")
+    page.select_option(f"#{ids.PROFILE_SELECT}", "default")
+    page.wait_for_function("() => !location.search.includes('profile=')")
+    assert watched.errors == []
+    page.close()
+
+
+def test_an_unknown_profile_in_the_url_says_so(browser, profiles_server):
+    page = open_page(browser).page
+    page.goto(profiles_server.url + "/flow?profile=nobody")
+    page.wait_for_function("() => document.body.innerText.includes('Unknown profile')")
+    assert "default, stories, month" in page.inner_text(f"#{ids.PAGE_CONTENT}")
+    page.close()
