@@ -64,3 +64,15 @@ def test_the_bar_makes_a_clause_or_says_what_is_missing() -> None:
     assert added_clause("component", "!=", ["API", "Web"]) == "component!=API,Web"
     with pytest.raises(ConfigError, match="Choose a field"):
         added_clause("label", "=", [])
+
+
+@pytest.mark.parametrize(("search", "profile", "back"), [
+    ("?profile=mobile&days=30", "mobile", "?days=30&profile=mobile"),
+    ("?profile=default", None, ""),
+    ("?profile=", None, ""),
+    ("?profile=Team%20A", "Team A", "?profile=Team+A"),
+])
+def test_the_profile_travels_in_the_url(search, profile, back):
+    view = parse_search(search)
+    assert view.profile == profile
+    assert to_search(view) == back
