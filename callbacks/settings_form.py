@@ -70,6 +70,8 @@ def _convert(key: str, value: Any) -> Any:
         return _names(value)
     if key == "period_days":
         return _period(value)
+    if key == "filter_fields":
+        return _names(value)
     return value
 
 
@@ -83,7 +85,8 @@ def mapping_form_values(raw: Mapping[str, Any], keys: Sequence[str]) -> dict[str
             node = node.get(part) if isinstance(node, Mapping) else None
         if key in VALUE_LIST_KEYS:
             node = ", ".join(node or ())
-        elif key in STATUS_KEYS or key.startswith("flow_types.") or key.endswith("issue_types"):
+        elif (key in STATUS_KEYS or key.startswith("flow_types.") or key.endswith("issue_types")
+              or key == "filter_fields"):
             node = list(node or ())
         values[key] = node
     return values

@@ -138,6 +138,7 @@ SETTINGS_INPUTS: dict[str, str] = {
     "dora.change_start_field": "settings-change-start-field",
     "forecast.points_field": "settings-forecast-points-field",
     "period_days": "settings-period-days",
+    "filter_fields": "settings-filter-fields",
 }
 
 SETTINGS_FEEDBACK_TYPE = "settings-feedback"

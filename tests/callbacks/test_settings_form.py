@@ -69,3 +69,9 @@ def test_problems_go_next_to_their_field(problems, per_key, unplaced):
 ])
 def test_url_and_query_are_required_by_the_form(values, missing):
     assert [key for key, _ in missing_required(values)] == missing
+
+
+def test_the_filter_bar_fields_round_trip_through_the_form():
+    raw = form_to_raw({"filter_fields": ["customfield_10042", "customfield_7"]}, {})
+    assert parse_settings(raw).filter_fields == ("customfield_10042", "customfield_7")
+    assert form_to_raw({"filter_fields": None}, {})["filter_fields"] == []

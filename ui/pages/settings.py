@@ -48,6 +48,7 @@ LABELS = {
     "dora.incidents.end_field": "Incident end field",
     "dora.change_start_field": "Change start field (lead time)",
     "forecast.points_field": "Story points field (scope forecast)",
+    "filter_fields": "Custom fields in the filter bar",
     "period_days": "Default period (days)",
 }
 
@@ -121,6 +122,14 @@ def _field(key: str, raw, meta):
         meta.get("fields") or (), [value], numbers_only=key in NUMBER_FIELD_KEYS),
         value=value, clearable=True,
         placeholder="Not used", className="settings-dropdown")
+
+
+def _filter_fields(raw, meta):
+    chosen = list(raw.get("filter_fields") or ())
+    options = [o for o in field_options(meta.get("fields") or (), chosen)
+               if o["value"].startswith("customfield_")]
+    return dcc.Dropdown(id=ids.SETTINGS_INPUTS["filter_fields"], options=options, value=chosen,
+                        multi=True, placeholder="None", className="settings-dropdown")
 
 
 def status_options(statuses: Iterable[Mapping[str, Any]],
@@ -286,7 +295,11 @@ def dora_card(raw: Raw, meta: Raw) -> Component:
         dbc.Row([dbc.Col(_row("forecast.points_field",
                               _field("forecast.points_field", raw, meta),
                               "A number field of your JIRA: the Forecast page can then "
-                              "answer in points too."), md=6)]),
+                              "answer in points too."), md=6),
+                 dbc.Col(_row("filter_fields", _filter_fields(raw, meta),
+                              "Offered in every page's filter bar besides type, status, "
+                              "component, label, fix version, parent, priority and "
+                              "assignee; adding one fetches once."), md=6)]),
     ], "where deployments and incidents come from")
 
 
