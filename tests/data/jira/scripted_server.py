@@ -161,26 +161,44 @@ class BlockingProxy(_LocalServer):
 class SilentListener:
     """A 127.0.0.1 socket that accepts connections and never answers; counts them.
 
-    ``accepted`` is set after each accepted connection; ``connections`` counts them.
+    ``connections`` is exact whatever the machine's load: the client's connection is
+    complete in the kernel before this thread accepts it, so a plain counter read
+    right after the client gave up could still miss it. Reading ``connections``
+    first connects a probe and waits until the probe itself is accepted: accept()
+    takes the backlog in arrival order, so every earlier connection has been counted
+    by then (the probe is not).
     """
 
     def __init__(self) -> None:
         self._socket = socket.create_server(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
-        self.connections = 0
-        self.accepted = threading.Event()
+        self._peers: list[tuple[str, int]] = []
+        self._changed = threading.Condition()
         self._open: list[socket.socket] = []
         self._thread = threading.Thread(target=self._accept, daemon=True)
 
     def _accept(self) -> None:
         while True:
             try:
-                conn, _ = self._socket.accept()
+                conn, peer = self._socket.accept()
             except OSError:  # closed by __exit__
                 return
             self._open.append(conn)  # kept open, never read nor answered
-            self.connections += 1
-            self.accepted.set()
+            with self._changed:
+                self._peers.append(peer[:2])
+                self._changed.notify_all()
+
+    @property
+    def connections(self) -> int:
+        """Connections made so far by others (see the class doc), waiting at most 30 s."""
+        with socket.create_connection(self._socket.getsockname()[:2], timeout=30) as probe:
+            me = probe.getsockname()[:2]
+            with self._changed:
+                if not self._changed.wait_for(lambda: me in self._peers, timeout=30):
+                    raise AssertionError("the listener did not accept its probe")
+                count = self._peers.index(me)
+                self._peers.remove(me)
+                return count
 
     def __enter__(self) -> Self:
         self._thread.start()

@@ -161,10 +161,10 @@ def test_the_message_does_not_tell_an_open_port_from_a_closed_one(open_port):
 def test_the_client_is_guarded_in_team_mode(monkeypatch):
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
     monkeypatch.delenv("JIRA_ALLOW_PRIVATE_ADDRESSES", raising=False)
-    with SilentListener() as listener, JiraClient(settings_for(listener.url)) as client, \
-            pytest.raises(guard.AddressNotAllowed):
-        client.myself()
-    assert listener.connections == 0
+    with SilentListener() as listener, JiraClient(settings_for(listener.url)) as client:
+        with pytest.raises(guard.AddressNotAllowed):
+            client.myself()
+        assert listener.connections == 0
     monkeypatch.setenv("JIRA_ALLOW_PRIVATE_ADDRESSES", "1")
     with ScriptedServer([Reply(200, {"ok": 1})]) as jira, \
             JiraClient(settings_for(jira.url)) as client:
