@@ -82,6 +82,7 @@ def test_a_copied_url_reproduces_the_filtered_view(browser, demo_server):
     page.select_option(f"#{ids.PERIOD_SELECT}", "30")
     page.wait_for_function(f"() => {SUBTITLE}.startsWith('Last 30 days')")
     before = page.inner_text(".page-subtitle")
+    thirty_days = _values(page)
     page.select_option(f"#{ids.FILTER_FIELD}", "type")
     page.click(f"#{ids.FILTER_VALUES}")
     page.keyboard.type("Story")
@@ -103,8 +104,10 @@ def test_a_copied_url_reproduces_the_filtered_view(browser, demo_server):
     other.wait_for_function(f"() => {SUBTITLE}.startsWith('Last 30 days')")
     assert _values(other) == filtered
     context.close()
-    page.go_back()
+    page.go_back()  # back to the unfiltered 30 days: its numbers again
     page.wait_for_function("() => !location.search.includes('filter=')")
+    page.wait_for_function(f"before => {SUBTITLE} === before", arg=before)
+    assert _values(page) == thirty_days
     page.close()
 
 
