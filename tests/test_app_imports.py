@@ -1,5 +1,6 @@
 """The command line imports only what a command needs: no web or team stack for
-``metrics`` and ``fetch`` (they cost the CLI most of a second before any work)."""
+``metrics`` and ``fetch`` (they cost the CLI most of a second before any work). The
+lazy side, ``app.server`` building the dashboard, is tested in ``test_app.py``."""
 
 from __future__ import annotations
 
@@ -69,16 +70,3 @@ def test_fetch_imports_no_web_or_team_stack(tmp_path, demo_issues):
     assert run["loaded"] == []
     assert (tmp_path / "cache" / "issues").is_dir()  # it did fetch into the cache
 
-
-def test_the_wsgi_server_attribute_still_builds_the_dashboard(tmp_path):
-    # the lazy side: `app.server` (gunicorn's app:server) does import Dash and Flask
-    code = ("import sys, app; app.server; "
-            "print(all(m in sys.modules for m in ('dash', 'flask')))")
-    env = {k: v for k, v in os.environ.items() if k not in ("JIRA_API_TOKEN", "REDIS_URL")}
-    env.update(DASHBOARD_LOG_DIR=str(tmp_path / "logs"),
-               DASHBOARD_SETTINGS=str(tmp_path / "settings.json"),
-               DASHBOARD_CACHE_DIR=str(tmp_path / "cache"))
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=120, check=False)
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.strip() == "True"

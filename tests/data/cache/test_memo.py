@@ -75,3 +75,59 @@ def test_threads_writing_at_once_never_exceed_the_size() -> None:
     for thread in threads:
         thread.join()
     assert len(memo) == 16
+
+
+def test_a_key_being_made_is_made_once_for_every_thread_asking() -> None:
+    """Rule: a thread asking for a key another thread is making gets that result; it
+    never makes the value itself (its ``make`` raises if called)."""
+    memo: LruMemo[str] = LruMemo(4)
+    started, release = threading.Event(), threading.Event()
+
+    def slow() -> str:
+        started.set()
+        release.wait()
+        return "made once"
+
+    def never() -> str:
+        raise AssertionError("made twice")
+
+    first = threading.Thread(target=memo.get_or_make, args=("k", slow))
+    first.start()
+    started.wait()
+    got: list[str] = []
+    second = threading.Thread(target=lambda: got.append(memo.get_or_make("k", never)))
+    second.start()
+    release.set()
+    first.join()
+    second.join()
+    assert got == ["made once"]
+
+
+def test_when_the_maker_fails_a_waiting_thread_makes_the_value_itself() -> None:
+    memo: LruMemo[str] = LruMemo(4)
+    started, release = threading.Event(), threading.Event()
+
+    def failing() -> str:
+        started.set()
+        release.wait()
+        raise ValueError("broken")
+
+    errors: list[Exception] = []
+
+    def ask_failing() -> None:
+        try:
+            memo.get_or_make("k", failing)
+        except ValueError as error:
+            errors.append(error)
+
+    first = threading.Thread(target=ask_failing)
+    first.start()
+    started.wait()
+    got: list[str] = []
+    second = threading.Thread(target=lambda: got.append(memo.get_or_make("k", lambda: "mine")))
+    second.start()
+    release.set()
+    first.join()
+    second.join()
+    assert got == ["mine"]
+    assert [str(e) for e in errors] == ["broken"]
