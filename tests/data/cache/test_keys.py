@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -21,6 +21,7 @@ from configuration.settings import (
 from data.cache.keys import (
     config_hash,
     engine_fingerprint,
+    normalize_jql,
     number_settings,
     public_url,
     results_key,
@@ -172,3 +173,26 @@ def test_number_settings_are_the_four_groups_that_change_numbers():
     assert numbers["workflow"] == {"active_statuses": None, "waiting_statuses": None,
                                    "done_statuses": ["Live"]}
     assert numbers["flow_types"]["feature"] == ["Story"]
+
+
+def test_values_without_a_json_type_hash_as_their_text():
+    """Rule: anything JSON has no type for (a date, a path) is hashed as its ``str``,
+    never refused."""
+    assert stable_hash({"day": date(2026, 1, 2)}) == _sha('{"day":"2026-01-02"}', 20)
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https:///rest/", "https:///rest"),  # no host: nothing invented in its place
+    ("https://acme.net/X/", "https://acme.net/X"),  # only trailing slashes are dropped
+])
+def test_public_url_edge_cases(url, expected):
+    assert public_url(url) == expected
+
+
+def test_no_jql_normalizes_to_the_empty_query():
+    assert normalize_jql(None) == ""
+
+
+def test_number_settings_include_the_forecast_settings():
+    """Rule: the forecast settings change numbers (scope filter, points field)."""
+    assert number_settings(Settings())["forecast"] == {"scope_filter": [], "points_field": None}
