@@ -55,6 +55,10 @@ def test_a_card_opens_its_items_and_the_panel_closes(browser, demo_server):
     assert len(lines) == changes + 1
     page.keyboard.press("Escape")
     page.wait_for_selector(f"#{ids.DRILL_PANEL}", state="hidden")
+    page.click("#dora-lead-time-card .metric-headline")  # the same card again
+    assert _open_panel(page) == changes
+    page.keyboard.press("Escape")
+    page.wait_for_selector(f"#{ids.DRILL_PANEL}", state="hidden")
     assert watched.errors == []
     page.close()
 
