@@ -171,13 +171,10 @@ def metrics_command(
     from a raw issues file or the cache."""
     settings = with_filter_fields(settings, clauses)
     if issues_path is not None:
-        if not clauses:
-            # Only the mapped fields change an unfiltered report (the segment fields
-            # serve filters and item lists), so only they are decoded; computed once,
-            # so not memoized (a memo key would hash the frames).
-            frames = _file_frames(issues_path, settings.mapped_field_ids())
-            return _report_json(frames, settings, utc_timestamp(as_of), period_days)
+        # The fields a sync stores: a forecast scope may name segment fields too.
         frames = _file_frames(issues_path, value_field_ids(settings))
+        if not clauses:  # computed once, so not memoized (a memo key would hash the frames)
+            return _report_json(frames, settings, utc_timestamp(as_of), period_days)
         return compute_report_json(frames, settings, as_of=as_of, period_days=period_days,
                                    clauses=clauses)
     synced = load_frames(settings, cache_dir=cache_dir, client_factory=client_factory, now=now)
