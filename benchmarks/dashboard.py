@@ -118,7 +118,8 @@ def drill_request(app, request: dict, filters: list[str], days: int = 90) -> dic
         "inputs": [{"id": ids.DRILL_REQUEST, "property": "data", "value": request}],
         "state": [{"id": ids.PERIOD_STORE, "property": "data",
                    "value": {"period_days": days, "start": None, "end": None}},
-                  {"id": ids.FILTER_STORE, "property": "data", "value": filters}],
+                  {"id": ids.FILTER_STORE, "property": "data", "value": filters},
+                  {"id": ids.PROFILE_STORE, "property": "data", "value": None}],
         "changedPropIds": [f"{ids.DRILL_REQUEST}.data"],
     }
 

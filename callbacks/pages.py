@@ -15,6 +15,7 @@ from dash import Input, Output, State, dcc
 from dash.development.base_component import Component
 
 from callbacks import access
+from callbacks.compare import render_compare
 from callbacks.runtime import PRESET_DAYS, PageData, PagePeriod, Runtime, error_message
 from callbacks.view_url import parse_search, to_search
 from configuration.errors import DashboardError
@@ -100,6 +101,9 @@ def render(runtime: Runtime, pathname: str | None, period: dict | None,
     try:
         if path == "/settings":
             return render_settings(runtime, meta)
+        if path == "/compare":
+            label = runtime.window(period).label
+            return render_compare(runtime, search, label[:1].upper() + label[1:])
         data = runtime.page_data(runtime.window(period), parse_filter(filters or []),
                                  profile)
         if data is None:

@@ -17,7 +17,8 @@ from configuration.errors import ConfigError
 from configuration.filters import parse_clause
 
 KEPT = ("items", "horizon")  # page inputs carried along (the Forecast page's)
-REPEATED = ("scope",)  # repeated page inputs carried along, every value (section 9's scope)
+# repeated page inputs carried along, every value (the scope forecast, the Compare page)
+REPEATED = ("scope", "compare")
 
 
 @dataclass(frozen=True)

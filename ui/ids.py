@@ -173,3 +173,14 @@ DRILL_DOWNLOAD = "drill-download"
 def drill_source(metric: str) -> dict[str, str]:
     """The pattern-matching id of a clickable headline card."""
     return {"type": DRILL_TYPE, "metric": metric}
+
+# --- Compare page (METRICS.md section 8) ----------------------------------------------
+COMPARE_PICK = "compare-pick"  # multi-select of profiles and segments (tokens)
+COMPARE_SEGMENT = "compare-segment"  # clauses typed for a segment of the current profile
+COMPARE_SEGMENT_ADD = "compare-segment-add"
+COMPARE_MESSAGE = "compare-message"
+COMPARE_RESULTS = "compare-results"
+COMPARE_TABLE = "compare-table"
+COMPARE_CELL = "compare-cell"  # pattern id type: {"type", "column", "metric"}
+COMPARE_COLUMNS = "compare-columns"  # Store: the tokens of the columns shown
+COMPARE_TRENDS = "compare-trends"

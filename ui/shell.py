@@ -17,8 +17,8 @@ from ui.filter_bar import filter_bar
 from ui.pages.settings import demo_style
 
 PAGES = (("DORA", "/", ids.NAV_DORA), ("Flow", "/flow", ids.NAV_FLOW),
-         ("Forecast", "/forecast", ids.NAV_FORECAST), ("Settings", "/settings",
-                                                       ids.NAV_SETTINGS))
+         ("Forecast", "/forecast", ids.NAV_FORECAST), ("Compare", "/compare", ids.NAV_COMPARE),
+         ("Settings", "/settings", ids.NAV_SETTINGS))
 PRESETS = (7, 30, 90, 180)
 CUSTOM = "custom"
 LOADING_DELAY_MS = 400  # a page drawn faster than this shows no spinner at all

@@ -10,11 +10,13 @@ from ui import ids
 
 def route_request(pathname: str, period_days: int = 90, *,
                   changed: str = f"{ids.URL}.pathname",
-                  filters: list[str] | None = None, search: str = "") -> dict[str, Any]:
+                  filters: list[str] | None = None, search: str = "",
+                  profile: str | None = None) -> dict[str, Any]:
     """The page router callback's request body: render ``pathname`` for a period.
 
     ``changed`` is the input that triggered it (a page change by default; a period
-    change is ``f"{ids.PERIOD_STORE}.data"``); ``filters`` the filter's clauses.
+    change is ``f"{ids.PERIOD_STORE}.data"``); ``filters`` the filter's clauses;
+    ``profile`` the profile shown (None: ``default``).
     """
     return {
         "output": f"{ids.PAGE_CONTENT}.children",
@@ -23,6 +25,7 @@ def route_request(pathname: str, period_days: int = 90, *,
                    {"id": ids.PERIOD_STORE, "property": "data",
                     "value": {"period_days": period_days, "start": None, "end": None}},
                    {"id": ids.FILTER_STORE, "property": "data", "value": filters or []},
+                   {"id": ids.PROFILE_STORE, "property": "data", "value": profile},
                    {"id": ids.DATA_VERSION, "property": "data", "value": 1}],
         "changedPropIds": [changed],
         "state": [{"id": ids.SETTINGS_JIRA_META, "property": "data", "value": None},

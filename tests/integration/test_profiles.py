@@ -93,3 +93,58 @@ def test_an_unknown_profile_in_the_url_says_so(browser, profiles_server):
     page.wait_for_function("() => document.body.innerText.includes('Unknown profile')")
     assert "default, stories, month" in page.inner_text(f"#{ids.PAGE_CONTENT}")
     page.close()
+
+
+def _column_values(page, column: int) -> dict[str, str]:
+    return page.eval_on_selector_all(
+        f"#{ids.COMPARE_TABLE} tbody tr td:nth-child({column + 2}) [data-metric]",
+        "els => Object.fromEntries(els.map(e => [e.dataset.metric, e.dataset.value]))")
+
+
+def test_the_compare_page_matches_each_profiles_own_page_and_drills_down(
+        browser, profiles_server):
+    watched = open_page(browser)
+    page = watched.page
+    page.goto(profiles_server.url + "/flow?profile=stories&days=90")
+    wait_for_graphs(page, [ids.FLOW_VELOCITY_CHART])
+    page.wait_for_function(f"() => {SUBTITLE}.includes('issues considered')")
+    stories = _values(page)
+
+    page.goto(profiles_server.url + "/compare?days=90&compare=stories&compare=default")
+    page.wait_for_selector(f"#{ids.COMPARE_TABLE}")
+    compared = _column_values(page, 0)
+    flow = [k for k in compared if k.startswith("flow.")]
+    assert len(flow) == 4
+    assert {k: compared[k] for k in flow} == {k: stories[k] for k in flow}
+    department = _column_values(page, 2)
+    assert department == _column_values(page, 1)  # no other team: all of default's issues
+    wait_for_graphs(page, ["compare-trend-completed"])
+    traces = page.eval_on_selector("#compare-trend-completed .js-plotly-plot",
+                                   "el => el.data.map(t => t.name)")
+    assert traces == ["stories", "default", "Department total"]
+
+    wip = int(compared["flow.load.wip"])
+    page.click(f"#{ids.COMPARE_TABLE} tbody tr:last-child td:nth-child(2) button")
+    page.wait_for_selector(f"#{ids.DRILL_PANEL}", state="visible")
+    page.wait_for_function(
+        f"() => /^\\d[\\d,]* item/.test(document.querySelector('#{ids.DRILL_COUNT}')"
+        "?.innerText || '')")
+    assert page.inner_text(f"#{ids.DRILL_COUNT}").startswith(f"{wip:,} item")
+    page.keyboard.press("Escape")
+
+    # A segment of the current profile joins the comparison and the URL.
+    page.fill(f"#{ids.COMPARE_SEGMENT}", "type=Bug")
+    page.click(f"#{ids.COMPARE_SEGMENT_ADD}")
+    page.wait_for_function("() => location.search.includes('compare=default%7Ctype%3DBug')")
+    page.wait_for_function(
+        f"() => document.querySelectorAll('#{ids.COMPARE_TABLE} thead th').length === 5")
+    assert watched.errors == []
+    page.close()
+
+
+def test_one_profile_is_not_a_comparison(browser, profiles_server):
+    page = open_page(browser).page
+    page.goto(profiles_server.url + "/compare?compare=stories")
+    page.wait_for_function(
+        f"() => document.querySelector('#{ids.COMPARE_MESSAGE}')?.innerText.includes('2 to 8')")
+    page.close()
