@@ -132,6 +132,7 @@ def warm(runtime: Runtime) -> None:
     for days in sorted(PRESET_DAYS, key=lambda d: d != default):
         for path in ("/", "/flow"):
             render(runtime, path, {"period_days": days}, None)
+    runtime.prepare_segments()  # so that the first filter change is as fast as the next
 
 
 def register(app: dash.Dash, runtime: Runtime) -> None:

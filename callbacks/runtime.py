@@ -70,7 +70,7 @@ from data.scale import team
 from data.scale.single_flight import FlightStatus
 from data.scope_view import QuickPick, ScopeView, parent_summaries, quick_picks, scope_view
 from data.segments.compute import full_context
-from data.segments.segment import segment_context
+from data.segments.segment import prepare_frames, segment_context
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -426,6 +426,13 @@ class Runtime:
         issues = stored.frames.issues if stored is not None else None
         return ctx.memo("scope_picks", lambda: quick_picks(
             ctx, parent_summaries(issues, ctx) if issues is not None else {}))
+
+    def prepare_segments(self) -> None:
+        """Index the stored issues for segments ahead of the first filter change."""
+        settings, cache_dir = self._current()
+        stored = service.load_cached(settings, cache_dir=cache_dir)
+        if stored is not None:
+            prepare_frames(stored.frames)
 
     def memo_page(self, key: tuple, build: Callable[[], Any]) -> Any:
         """A rendered page, built once per page data key and path."""
