@@ -6,9 +6,11 @@ Thin by rule. The scope lives in the shareable view's URL (``scope=CLAUSE``, rep
 - :func:`fill_picker` runs when the page is drawn: the picker shows the URL's scope
   among the data's quick picks;
 - :func:`edit_scope` follows the picker and the free clause input, and writes the
-  scope back into the URL (a bad clause says why instead);
+  scope back into the URL (a bad clause says why instead); a URL changed from outside
+  (back / forward) sets the picker;
 - :func:`scope_answer` asks the runtime for the scope view of the current period and
-  filter and hands it to ``ui.pages.forecast_scope``.
+  filter and hands it to ``ui.pages.forecast_scope``; its button asks the drill-down
+  panel (:mod:`callbacks.segments`) for the remaining items.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from dash import Input, Output, State
 from callbacks.runtime import Runtime, error_message
 from configuration.errors import ConfigError, DashboardError
 from configuration.filters import parse_clause
+from data.segments.drill import SCOPE_REMAINING
 from ui import ids
 from ui.components import error_state
 from ui.pages import forecast_scope
@@ -66,6 +69,11 @@ def edit_scope(trigger: Any, chosen: list[str] | None, typed: str | None,
     """(URL search, picker value, picker options, typed clause, message) after an edit."""
     keep = dash.no_update
     chosen = list(chosen or [])
+    if trigger == ids.URL:  # back / forward, or another callback wrote the URL
+        scope = url_values(search, "scope")
+        if scope == chosen:
+            return keep, keep, keep, keep, keep
+        return keep, scope, with_options(options, scope), keep, None
     if trigger in (ids.FORECAST_SCOPE_ADD, ids.FORECAST_SCOPE_CLAUSE):
         if not (typed or "").strip():
             return keep, keep, keep, keep, None
@@ -94,7 +102,7 @@ def scope_answer(runtime: Runtime, chosen: list[str] | None, unit: str | None,
         if not isinstance(exc, DashboardError):
             log.exception("The scope forecast failed")
         return error_state(error_message(exc)), switch
-    return forecast_scope.scope_results(view, unit or "items", runtime.settings.jira.url), switch
+    return forecast_scope.scope_results(view, unit or "items"), switch
 
 
 def register(app: dash.Dash, runtime: Runtime) -> None:
@@ -110,11 +118,10 @@ def register(app: dash.Dash, runtime: Runtime) -> None:
                   Output(ids.FORECAST_SCOPE_CLAUSE, "value"),
                   Output(ids.FORECAST_SCOPE_MESSAGE, "children"),
                   Input(ids.FORECAST_SCOPE, "value"), Input(ids.FORECAST_SCOPE_ADD, "n_clicks"),
-                  Input(ids.FORECAST_SCOPE_CLAUSE, "n_submit"),
+                  Input(ids.FORECAST_SCOPE_CLAUSE, "n_submit"), Input(ids.URL, "search"),
                   State(ids.FORECAST_SCOPE_CLAUSE, "value"),
-                  State(ids.FORECAST_SCOPE, "options"), State(ids.URL, "search"),
-                  prevent_initial_call=True)
-    def scope_edit(chosen, _add, _submit, typed, options, search):
+                  State(ids.FORECAST_SCOPE, "options"), prevent_initial_call=True)
+    def scope_edit(chosen, _add, _submit, search, typed, options):
         return edit_scope(dash.ctx.triggered_id, chosen, typed, options, search)
 
     @app.callback(Output(ids.FORECAST_SCOPE_RESULTS, "children"),
@@ -123,3 +130,12 @@ def register(app: dash.Dash, runtime: Runtime) -> None:
                   State(ids.PERIOD_STORE, "data"), State(ids.FILTER_STORE, "data"))
     def scope_results(chosen, unit, period, filters):
         return scope_answer(runtime, chosen, unit, period, filters)
+
+    @app.callback(Output(ids.DRILL_REQUEST, "data", allow_duplicate=True),
+                  Input(ids.FORECAST_REMAINING_BUTTON, "n_clicks"),
+                  State(ids.FORECAST_SCOPE, "value"), prevent_initial_call=True)
+    def show_remaining(clicks, chosen):
+        # the segments' drill-down panel shows them (sortable, linked, CSV)
+        if not clicks:
+            return dash.no_update
+        return {"metric": SCOPE_REMAINING, "scope": list(chosen or [])}

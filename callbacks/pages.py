@@ -184,8 +184,10 @@ def _register_forecast_url(app: dash.Dash) -> None:
                   prevent_initial_call=True)
     def remember_inputs(items, days, search):
         current = parse_search(search)
+        # the other page inputs (the scope forecast's scope=) stay as they are
+        others = tuple((k, v) for k, v in current.extra if k not in ("items", "horizon"))
         extra = (("items", str(_positive(items, DEFAULT_FORECAST_ITEMS))),
-                 ("horizon", str(_positive(days, DEFAULT_FORECAST_DAYS))))
+                 ("horizon", str(_positive(days, DEFAULT_FORECAST_DAYS))), *others)
         wanted = to_search(replace(current, extra=extra))
         return wanted if wanted != (search or "") else dash.no_update
 

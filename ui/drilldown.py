@@ -33,6 +33,7 @@ LABELS = {
     "failed": "Failed", "hours": "Hours", "start": "Start", "end": "End",
     "flow_type": "Flow type", "completed_at": "Completed", "started_at": "Started",
     "days": "Days", "active_days": "Active days", "age_days": "Age (days)",
+    "created": "Created", "points": "Points",
 }
 NUMERIC = {"hours", "days", "active_days", "age_days"}
 

@@ -87,7 +87,7 @@ FORECAST_SCOPE_UNIT = "forecast-scope-unit"  # items / points
 FORECAST_SCOPE_RESULTS = "forecast-scope-results"
 FORECAST_SCOPE_SENTENCES = "forecast-scope-sentences"
 FORECAST_BURNUP_CHART = "forecast-burnup-chart"
-FORECAST_REMAINING_TABLE = "forecast-remaining-table"
+FORECAST_REMAINING_BUTTON = "forecast-remaining-button"  # opens the drill-down panel
 
 # --- Settings page ---------------------------------------------------------
 SETTINGS_TEST_BUTTON = "settings-test-connection-button"

@@ -4,7 +4,9 @@ Terms: a *request* is a small dict the dashboard stores when something is clicke
 ``metric`` (a key of :data:`data.segments.items.METRICS`) and optionally ``week_end``
 (a weekly bar or point: that bucket's items), ``key`` (a scatter point or an aging
 dot: that item; ``history`` adds its status changes), or ``low``/``high`` with
-``value`` (a histogram bin: the items whose ``value`` lies in ``[low, high]``).
+``value`` (a histogram bin: the items whose ``value`` lies in ``[low, high]``). The
+metric :data:`SCOPE_REMAINING` with ``scope`` (filter clauses) asks for the items of
+that scope not done at ``as_of`` (the Forecast page's scope, METRICS.md section 9).
 """
 
 from __future__ import annotations
@@ -15,10 +17,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from configuration.filters import parse_filter
 from data.issues.frames import IssueFrames
 from data.metrics.context import CalculationContext, Window, utc_timestamp
+from data.scope_view import scope_view
 from data.segments.items import Item, metric_items
 from data.segments.options import filter_choices as choices  # noqa: F401 - re-export
+
+SCOPE_REMAINING = "scope_remaining"
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,10 @@ def shown_items(ctx: CalculationContext, request: dict[str, Any],
                 frames: IssueFrames) -> Shown:
     """The items behind ``request`` in the context's segment."""
     metric = str(request["metric"])
+    if metric == SCOPE_REMAINING:
+        view = scope_view(ctx, parse_filter(request.get("scope") or []),
+                          ctx.settings.forecast.points_field)
+        return Shown(list(view.remaining), f"not done at as of, {view.name}", True)
     window, scope = _window(ctx, request.get("week_end"))
     found = metric_items(ctx, metric, window)
     if request.get("key") is not None:

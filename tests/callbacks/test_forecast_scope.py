@@ -55,3 +55,12 @@ def test_options_keep_every_chosen_clause() -> None:
     known = [{"label": "Fix version: 2.0", "value": "fixversion=2.0"}]
     assert with_options(known, ["fixversion=2.0", "label=x"]) == [
         *known, {"label": "label=x", "value": "label=x"}]
+
+
+def test_back_and_forward_set_the_picker_from_the_url() -> None:
+    search = "?scope=label%3Dapi&scope=type%3DBug"
+    url, chosen, options, typed, message = edit_scope(ids.URL, ["label=api"], None, [], search)
+    assert (url, typed, message) == (dash.no_update, dash.no_update, None)
+    assert chosen == ["label=api", "type=Bug"]
+    assert [o["value"] for o in options] == chosen
+    assert edit_scope(ids.URL, chosen, None, options, search) == (dash.no_update,) * 5

@@ -77,3 +77,12 @@ def test_no_release_without_exactly_one_dated_version() -> None:
                     ["fixversion!=2.0"]):
         assert scope_view(ctx, parse_filter(clauses)).release is None, clauses
     assert scope_view(ctx, parse_filter(["label=api", "type=Story"])).name == "the scope"
+
+
+def test_the_drill_down_panel_shows_the_remaining_items_of_a_scope() -> None:
+    from data.segments.drill import SCOPE_REMAINING, shown_items
+
+    shown = shown_items(context(), {"metric": SCOPE_REMAINING, "scope": ["fixversion=2.0"]},
+                        frames())
+    assert [item["key"] for item in shown.items] == ["S-2", "S-5", "S-4"]
+    assert (shown.scope, shown.linked) == ("not done at as of, 2.0", True)

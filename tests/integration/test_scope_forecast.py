@@ -1,6 +1,7 @@
 """The scope forecast in a real browser (METRICS.md section 9): the picker, the burn-up
-chart, the free clause, the points switch, and the URL holding the scope so that a
-copied link shows the same answer in a new browser context."""
+chart, the remaining items in the drill-down panel, the free clause, the points switch,
+and the URL holding the scope so that a copied link shows the same answer in a new
+browser context."""
 
 from __future__ import annotations
 
@@ -49,8 +50,18 @@ def test_picking_a_release_draws_its_burn_up_and_puts_it_in_the_url(browser, dem
     legend = page.inner_text(f"#{ids.FORECAST_BURNUP_CHART}")
     assert "total scope" in legend
     assert "done" in legend
-    link = page.locator(f"#{ids.FORECAST_REMAINING_TABLE} a").first
+    remaining = int(re.search(r"the ([\d,]+) remaining", text).group(1).replace(",", ""))
+    page.click(f"#{ids.FORECAST_REMAINING_BUTTON}")  # the segments' drill-down panel
+    page.wait_for_selector(f"#{ids.DRILL_PANEL}", state="visible")
+    page.wait_for_function(
+        f"() => /^\\d[\\d,]* item/.test(document.querySelector('#{ids.DRILL_COUNT}')"
+        "?.innerText || '')")
+    count = re.match(r"([\d,]+) item", page.inner_text(f"#{ids.DRILL_COUNT}")).group(1)
+    assert int(count.replace(",", "")) == remaining
+    link = page.locator(f"#{ids.DRILL_TABLE} a").first
     assert re.search(r"/browse/DEMO-\d+$", link.get_attribute("href"))
+    page.keyboard.press("Escape")
+    page.wait_for_selector(f"#{ids.DRILL_PANEL}", state="hidden")
     page.click("text=Points")
     assert "remaining points" in _sentences(page, "points")
     assert watched.errors == []

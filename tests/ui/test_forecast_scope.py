@@ -6,7 +6,7 @@ from configuration.filters import parse_filter
 from data.scope_view import scope_view
 from tests.data.test_scope_view import context
 from ui.figures.forecast import burnup_chart
-from ui.pages.forecast_scope import remaining_table, scope_results, sentences
+from ui.pages.forecast_scope import remaining_button, scope_results, sentences
 
 
 def view(*clauses: str, points: str | None = "customfield_10016"):
@@ -50,7 +50,8 @@ def test_the_burn_up_draws_scope_done_the_fan_and_the_release() -> None:
     assert "2.0: 100% chance" in [a.text for a in figure.layout.annotations]
 
 
-def test_remaining_items_link_to_jira() -> None:
-    table = str(remaining_table(view("fixversion=2.0"), "https://jira.example.com"))
-    assert "https://jira.example.com/browse/S-2" in table
-    assert str(scope_results(view("fixversion=2.0"), "items", None)).count("S-4") >= 1
+def test_the_remaining_items_open_in_the_drill_down_panel() -> None:
+    button = remaining_button(view("fixversion=2.0"))
+    assert (button.children, button.disabled) == ("Show the 3 remaining items", False)
+    assert remaining_button(view("type=Epic", "status=Done")).disabled is True
+    assert "Show the 3 remaining items" in str(scope_results(view("fixversion=2.0"), "items"))

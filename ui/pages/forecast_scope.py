@@ -23,7 +23,6 @@ from ui.figures.forecast import burnup_chart
 from ui.notes import how
 
 CONFIDENCES = (0.5, 0.85, 0.95)
-MAX_ROWS = 200
 PICK_HELP = ("Pick a release, an epic or a label, or type a clause such as component=API "
              "or type!=Bug; every clause must hold.")
 
@@ -39,7 +38,7 @@ def scope_section(picks: Sequence[Mapping[str, str]], *, points: bool) -> Compon
                           className="forecast-scope-picker")
     free = dbc.InputGroup([
         dbc.Input(id=ids.FORECAST_SCOPE_CLAUSE, placeholder="or type a clause: component=API",
-                  debounce=True, type="text"),
+                  type="text"),  # no debounce: Add reads what is typed
         dbc.Button("Add", id=ids.FORECAST_SCOPE_ADD, color="secondary", outline=True)],
         size="sm")
     return html.Div([
@@ -108,37 +107,16 @@ def _line(view: ScopeView, confidence: float, date: datetime | None, lead: str,
     return text
 
 
-def remaining_table(view: ScopeView, jira_url: str | None) -> Component:
-    """The items still to do, keys linked to JIRA (the first :data:`MAX_ROWS`)."""
-    rows = view.remaining[:MAX_ROWS]
-    points = view.points_field is not None
-    head = ["Key", "Summary", "Type", "Status", *(["Points"] if points else [])]
-
-    def key_cell(key: str) -> Component:
-        if not jira_url:
-            return html.Td(key)
-        return html.Td(html.A(key, href=f"{jira_url}/browse/{key}", target="_blank",
-                              rel="noopener noreferrer"))
-
-    body = [html.Tr([key_cell(r["key"]), html.Td(r["summary"]), html.Td(r["type"]),
-                     html.Td(r["status"]), *([html.Td(fmt.number(r["points"]))]
-                                              if points else [])],
-                    **{"data-key": r["key"]}) for r in rows]
-    more = len(view.remaining) - len(rows)
-    note = html.Div(f"…and {more:,} more.", className="text-muted small") if more > 0 else None
-    return html.Div([
-        html.H5(f"Remaining items ({len(view.remaining):,})", className="mt-3"),
-        html.Div(dbc.Table([html.Thead(html.Tr([html.Th(h) for h in head])),
-                            html.Tbody(body)],
-                           id=ids.FORECAST_REMAINING_TABLE, size="sm", hover=True,
-                           className="forecast-remaining mb-0"),
-                 style={"maxHeight": "26rem", "overflowY": "auto"}),
-        note,
-    ])
+def remaining_button(view: ScopeView) -> Component:
+    """Opens the drill-down panel on the items still to do (sortable, linked, CSV)."""
+    count = len(view.remaining)
+    return dbc.Button(f"Show the {_counted(count, 'items').replace(' ', ' remaining ', 1)}",
+                      id=ids.FORECAST_REMAINING_BUTTON, color="primary", outline=True,
+                      size="sm", className="mt-3", disabled=count == 0)
 
 
-def scope_results(view: ScopeView, unit: str, jira_url: str | None) -> Component:
-    """Sentences, the burn-up chart and the remaining items."""
+def scope_results(view: ScopeView, unit: str) -> Component:
+    """Sentences, the burn-up chart and the button to the remaining items."""
     progress, totals, dones = _figures(view, unit)
     what = "points" if unit == "points" and view.forecast.points is not None else "items"
     if view.forecast.items.total == 0:
@@ -157,5 +135,5 @@ def scope_results(view: ScopeView, unit: str, jira_url: str | None) -> Component
         dbc.Card(dbc.CardBody(text), className="mb-3 forecast-summary"),
         chart_card(f"Burn-up of {view.name} ({what})", ids.FORECAST_BURNUP_CHART, figure,
                    how("forecast_burnup")),
-        remaining_table(view, jira_url),
+        remaining_button(view),
     ])
