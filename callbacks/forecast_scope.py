@@ -69,7 +69,7 @@ def edit_scope(trigger: Any, chosen: list[str] | None, typed: str | None,
     """(URL search, picker value, picker options, typed clause, message) after an edit."""
     keep = dash.no_update
     chosen = list(chosen or [])
-    if trigger == ids.URL:  # back / forward, or another callback wrote the URL
+    if trigger == ids.FORECAST_SCOPE_URL:  # back / forward, or another callback wrote it
         scope = url_values(search, "scope")
         if scope == chosen:
             return keep, keep, keep, keep, keep
@@ -118,7 +118,8 @@ def register(app: dash.Dash, runtime: Runtime) -> None:
                   Output(ids.FORECAST_SCOPE_CLAUSE, "value"),
                   Output(ids.FORECAST_SCOPE_MESSAGE, "children"),
                   Input(ids.FORECAST_SCOPE, "value"), Input(ids.FORECAST_SCOPE_ADD, "n_clicks"),
-                  Input(ids.FORECAST_SCOPE_CLAUSE, "n_submit"), Input(ids.URL, "search"),
+                  Input(ids.FORECAST_SCOPE_CLAUSE, "n_submit"),
+                  Input(ids.FORECAST_SCOPE_URL, "search"),
                   State(ids.FORECAST_SCOPE_CLAUSE, "value"),
                   State(ids.FORECAST_SCOPE, "options"), prevent_initial_call=True)
     def scope_edit(chosen, _add, _submit, search, typed, options):

@@ -79,6 +79,7 @@ FORECAST_RESULTS = "forecast-results"
 FORECAST_DOWNLOAD_BUTTON = "forecast-download-button"
 FORECAST_DOWNLOAD = "forecast-download"
 FORECAST_SCOPE_INIT = "forecast-scope-init"  # Store: rendered with the page, fills the picker
+FORECAST_SCOPE_URL = "forecast-scope-url"  # Location on the page: reads the URL's changes
 FORECAST_SCOPE = "forecast-scope"  # multi dropdown: the scope's clauses (all must hold)
 FORECAST_SCOPE_CLAUSE = "forecast-scope-clause"  # free clause input
 FORECAST_SCOPE_ADD = "forecast-scope-add"

@@ -59,8 +59,9 @@ def test_options_keep_every_chosen_clause() -> None:
 
 def test_back_and_forward_set_the_picker_from_the_url() -> None:
     search = "?scope=label%3Dapi&scope=type%3DBug"
-    url, chosen, options, typed, message = edit_scope(ids.URL, ["label=api"], None, [], search)
+    reader = ids.FORECAST_SCOPE_URL
+    url, chosen, options, typed, message = edit_scope(reader, ["label=api"], None, [], search)
     assert (url, typed, message) == (dash.no_update, dash.no_update, None)
     assert chosen == ["label=api", "type=Bug"]
     assert [o["value"] for o in options] == chosen
-    assert edit_scope(ids.URL, chosen, None, options, search) == (dash.no_update,) * 5
+    assert edit_scope(reader, chosen, None, options, search) == (dash.no_update,) * 5

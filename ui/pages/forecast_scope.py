@@ -43,6 +43,9 @@ def scope_section(picks: Sequence[Mapping[str, str]], *, points: bool) -> Compon
         size="sm")
     return html.Div([
         dcc.Store(id=ids.FORECAST_SCOPE_INIT, data=0),
+        # A page-local reader of the URL: the app's own Location is on every page, and
+        # a callback on it would fire where the picker does not exist.
+        dcc.Location(id=ids.FORECAST_SCOPE_URL, refresh=False),
         html.H4("When will this scope be done?", className="mb-2"),
         dbc.Row([dbc.Col(picker, lg=6, className="mb-2"), dbc.Col(free, lg=4, className="mb-2"),
                  dbc.Col(unit, lg=2, className="mb-2")]),
