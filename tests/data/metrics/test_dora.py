@@ -205,3 +205,15 @@ def test_incident_ending_at_its_start_counts_zero_hours():
     raws = [incident("I-1", "2026-01-10T00:00:00.000+0000", "2026-01-10T00:00:00.000+0000")]
     result = time_to_restore(context_of(raws))
     assert (result.incidents, result.median_hours, result.tier) == (1, 0.0, "elite")
+
+
+def test_one_context_keeps_deployments_lead_times_and_restores_apart():
+    """Rule: the context memoizes each DORA event table under its own name, so metrics
+    computed one after another on one context each get their own table."""
+    raws = [*ISSUE_SOURCE_ISSUES,
+            incident("I-1", "2026-01-10T09:00:00.000+0000", "2026-01-10T09:30:00.000+0000")]
+    ctx = context_of(raws, ISSUE_SOURCE)
+    assert change_failure_rate(ctx).deployments == 2
+    assert lead_time(ctx).changes == 3
+    assert time_to_restore(ctx).incidents == 1
+    assert deployment_frequency(ctx).deployments == 2
