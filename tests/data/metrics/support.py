@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
+import pandas as pd
+
 from configuration.settings import (
     DeploymentSettings,
     DoraSettings,
@@ -18,7 +20,7 @@ from configuration.settings import (
     WorkflowSettings,
 )
 from data.issues.normalize import normalize_issues
-from data.metrics.context import CalculationContext
+from data.metrics.context import CalculationContext, Window
 
 AS_OF = "2026-02-01T00:00:00+00:00"
 DAYS = 28
@@ -63,3 +65,8 @@ def row(ctx: CalculationContext, key: str) -> dict[str, Any]:
     """The per-issue row of one issue key as a dict."""
     table = ctx.per_issue
     return table.loc[table["key"] == key].iloc[0].to_dict()
+
+
+def window(start: str, end: str) -> Window:
+    """The window ``[start, end)``, both read as UTC (``"2026-01-04"``, ``"...T10:00"``)."""
+    return Window(pd.Timestamp(start, tz="UTC"), pd.Timestamp(end, tz="UTC"))

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from data.metrics.change_failure_rate import change_failure_rate
-from data.metrics.context import Window
 from tests.builders import option
-from tests.data.metrics.support import context_of
+from tests.data.metrics.support import context_of, window
 from tests.data.metrics.test_dora import ISSUE_SOURCE, deploy
 
 # Three production deployments in the window [2026-01-04, 2026-02-01), one failed; a
@@ -21,9 +19,6 @@ ISSUES = [
     deploy("D-5", "2026-01-02T10:00:00.000+0000", option("Production"), option("Yes")),
 ]
 
-
-def utc(day: str) -> pd.Timestamp:
-    return pd.Timestamp(day, tz="UTC")
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +43,6 @@ def test_one_failure_in_three_deployments_is_a_third(ctx):
 def test_an_explicit_window_counts_only_its_deployments(ctx, start, end, counts, percent):
     """Rule: with ``window=`` the rate covers the deployments in ``[start, end)`` of that
     window, not the context's own (the previous-period cards depend on it)."""
-    result = change_failure_rate(ctx, Window(utc(start), utc(end)))
+    result = change_failure_rate(ctx, window(start, end))
     assert (result.deployments, result.failed) == counts
     assert result.percent == percent

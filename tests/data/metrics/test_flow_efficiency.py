@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
-from data.metrics.context import Window
 from data.metrics.flow_efficiency import flow_efficiency
-from tests.data.metrics.support import context_of
+from tests.data.metrics.support import context_of, window
 from tests.data.metrics.test_flow import ISSUES
-
-
-def utc(day: str) -> pd.Timestamp:
-    return pd.Timestamp(day, tz="UTC")
 
 
 @pytest.fixture(scope="module")
@@ -31,5 +25,5 @@ def ctx():
 def test_an_explicit_window_measures_the_items_completed_in_it(ctx, start, end, percent):
     """Rule: with ``window=`` the items measured are those completed in that window,
     not in the context's own."""
-    result = flow_efficiency(ctx, Window(utc(start), utc(end)))
+    result = flow_efficiency(ctx, window(start, end))
     assert result.percent == (None if percent is None else pytest.approx(percent, abs=1e-12))

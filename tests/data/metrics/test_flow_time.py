@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
-from data.metrics.context import Window
 from data.metrics.flow_time import flow_time, measured_items
-from tests.data.metrics.support import context_of
+from tests.data.metrics.support import context_of, window
 from tests.data.metrics.test_flow import ISSUES
-
-
-def window(start: str, end: str) -> Window:
-    return Window(pd.Timestamp(start, tz="UTC"), pd.Timestamp(end, tz="UTC"))
 
 
 def test_each_window_measures_its_own_items_on_one_context():

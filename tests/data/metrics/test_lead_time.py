@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
-from data.metrics.context import Window
 from data.metrics.lead_time import lead_time
-from tests.data.metrics.support import context_of
+from tests.data.metrics.support import context_of, window
 from tests.data.metrics.test_dora import ISSUE_SOURCE, ISSUE_SOURCE_ISSUES
-
-
-def utc(day: str) -> pd.Timestamp:
-    return pd.Timestamp(day, tz="UTC")
 
 
 @pytest.fixture(scope="module")
@@ -31,11 +25,11 @@ def ctx():
 def test_an_explicit_window_counts_the_changes_deployed_in_it(ctx, start, end, changes, median):
     """Rule: with ``window=`` a change counts when its deployment lies in that window,
     not in the context's own window."""
-    result = lead_time(ctx, Window(utc(start), utc(end)))
+    result = lead_time(ctx, window(start, end))
     assert (result.changes, result.median_hours) == (changes, median)
 
 
 def test_an_empty_window_has_no_lead_time(ctx):
-    result = lead_time(ctx, Window(utc("2026-01-11"), utc("2026-01-12")))
+    result = lead_time(ctx, window("2026-01-11", "2026-01-12"))
     assert (result.changes, result.median_hours, result.p85_hours, result.tier) == (
         0, None, None, None)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
-from data.metrics.context import Window
 from data.metrics.time_to_restore import time_to_restore
-from tests.data.metrics.support import context_of
+from tests.data.metrics.support import context_of, window
 from tests.data.metrics.test_dora import incident
 
 INCIDENTS = [
@@ -25,6 +23,5 @@ INCIDENTS = [
 def test_an_explicit_window_counts_the_incidents_restored_in_it(start, end, incidents, median):
     """Rule: with ``window=`` an incident counts when its restore ends in that window."""
     ctx = context_of(INCIDENTS)
-    window = Window(pd.Timestamp(start, tz="UTC"), pd.Timestamp(end, tz="UTC"))
-    result = time_to_restore(ctx, window)
+    result = time_to_restore(ctx, window(start, end))
     assert (result.incidents, result.median_hours) == (incidents, median)
