@@ -30,7 +30,16 @@ import dash
 from dash import dcc
 from dash.development.base_component import Component
 
-from callbacks import compare, fetch, forecast_scope, pages, segments, settings, shell
+from callbacks import (
+    compare,
+    fetch,
+    forecast_scope,
+    pages,
+    segments,
+    settings,
+    settings_profiles,
+    shell,
+)
 from callbacks.access import protect
 from callbacks.background import background_manager
 from callbacks.job_process import CleanProcessDiskcacheManager
@@ -72,7 +81,8 @@ def create_app(settings_path: Path, *, cache_dir: Path = CACHE_DIR,
     app.server.config["DASHBOARD_RUNTIME"] = runtime  # for tests and benchmarks
     protect(app, access)  # first: nobody unchecked reaches anything below
     app.server.before_request(lambda: _refresh(runtime))
-    for module in (shell, pages, forecast_scope, fetch, settings, segments, compare):
+    for module in (shell, pages, forecast_scope, fetch, settings, segments, compare,
+                   settings_profiles):
         module.register(app, runtime)
     if start_up:
         if isinstance(manager, CleanProcessDiskcacheManager):

@@ -17,6 +17,7 @@ from dash.development.base_component import Component
 from callbacks import access
 from callbacks.compare import render_compare
 from callbacks.runtime import PRESET_DAYS, PageData, PagePeriod, Runtime, error_message
+from callbacks.settings_profiles import editor as profile_editor
 from callbacks.view_url import parse_search, to_search
 from configuration.errors import DashboardError
 from configuration.filters import parse_filter
@@ -82,6 +83,7 @@ def render_settings(runtime: Runtime, meta: dict | None) -> Component:
                                 meta=meta if same_jira else {}, demo=runtime.demo)
     if access.current_role() == "viewer":
         return read_only(page, access.current_user())
+    page.children = [*page.children, profile_editor(runtime)]  # admins only
     return page
 
 
@@ -138,11 +140,14 @@ def warm(runtime: Runtime) -> None:
 def register(app: dash.Dash, runtime: Runtime) -> None:
     @app.callback(Output(ids.PAGE_CONTENT, "children"),
                   Input(ids.URL, "pathname"), Input(ids.PERIOD_STORE, "data"),
-                  Input(ids.FILTER_STORE, "data"), Input(ids.PROFILE_STORE, "data"),
-                  Input(ids.DATA_VERSION, "data"), State(ids.SETTINGS_JIRA_META, "data"),
-                  State(ids.URL, "search"))
+                  Input(ids.FILTER_STORE, "data"), Input(ids.DATA_VERSION, "data"),
+                  State(ids.SETTINGS_JIRA_META, "data"), State(ids.URL, "search"),
+                  # A State: the view callback writes it together with the period store,
+                  # whose change redraws the page (an Input more would trigger on every
+                  # page load, which the Settings page must not redraw on).
+                  State(ids.PROFILE_STORE, "data"))
     def route(*args):
-        pathname, period, filters, profile, _version, meta, search = args
+        pathname, period, filters, _version, meta, search, profile = args
         # The settings form is not redrawn by a period change or a fetch: that would
         # throw away what the user is typing.
         on_settings = (pathname or "").rstrip("/") == "/settings"

@@ -185,3 +185,22 @@ COMPARE_TABLE = "compare-table"
 COMPARE_CELL = "compare-cell"  # pattern id type: {"type", "column", "metric"}
 COMPARE_COLUMNS = "compare-columns"  # Store: the tokens of the columns shown
 COMPARE_TRENDS = "compare-trends"
+
+# --- Settings: the profile editor (METRICS.md section 8) -------------------------------
+PROFILE_EDIT_CARD = "settings-profiles"
+PROFILE_EDIT_PICK = "settings-profile-pick"
+PROFILE_EDIT_NAME = "settings-profile-name"
+PROFILE_EDIT_NEW = "settings-profile-new"
+PROFILE_EDIT_COPY = "settings-profile-copy"
+PROFILE_EDIT_RENAME = "settings-profile-rename"
+PROFILE_EDIT_DELETE = "settings-profile-delete"
+PROFILE_EDIT_SAVE = "settings-profile-save"
+PROFILE_EDIT_RESULT = "settings-profile-result"
+PROFILE_EDIT_PROBLEMS = "settings-profile-problems"
+# editor field -> input id (configuration.profile_edits.FIELDS)
+PROFILE_EDIT_FIELDS = {field: f"settings-profile-{field}" for field in (
+    "jql", "active", "waiting", "done", "period", "filter", "other")}
+PROFILE_EDIT_BUTTONS = frozenset({PROFILE_EDIT_NEW, PROFILE_EDIT_COPY, PROFILE_EDIT_RENAME,
+                                  PROFILE_EDIT_DELETE, PROFILE_EDIT_SAVE})
+# The profile editor's buttons write the settings: admin-only like Save (callbacks.access).
+SETTINGS_ADMIN_BUTTONS = SETTINGS_ADMIN_BUTTONS | PROFILE_EDIT_BUTTONS

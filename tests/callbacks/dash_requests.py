@@ -25,11 +25,11 @@ def route_request(pathname: str, period_days: int = 90, *,
                    {"id": ids.PERIOD_STORE, "property": "data",
                     "value": {"period_days": period_days, "start": None, "end": None}},
                    {"id": ids.FILTER_STORE, "property": "data", "value": filters or []},
-                   {"id": ids.PROFILE_STORE, "property": "data", "value": profile},
                    {"id": ids.DATA_VERSION, "property": "data", "value": 1}],
         "changedPropIds": [changed],
         "state": [{"id": ids.SETTINGS_JIRA_META, "property": "data", "value": None},
-                  {"id": ids.URL, "property": "search", "value": search}],
+                  {"id": ids.URL, "property": "search", "value": search},
+                  {"id": ids.PROFILE_STORE, "property": "data", "value": profile}],
     }
 
 

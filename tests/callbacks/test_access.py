@@ -240,7 +240,7 @@ def test_roles_behind_an_auth_proxy(env, headers, read_only: bool, tmp_path) -> 
 def test_the_gate_follows_the_buttons_not_the_components(dashboard) -> None:
     callbacks = dashboard.callback_map
     gated = {key for key in callbacks if admin_only(callbacks, key)}
-    assert len(gated) == 4
+    assert len(gated) == 5  # Test connection, Validate, load from JIRA, Save, profile editor
     for key in gated:
         assert {i["id"] for i in callbacks[key]["inputs"]} & ids.SETTINGS_ADMIN_BUTTONS
     # How a fetch started by a save ended is shown in the Save result, to anyone.
@@ -258,3 +258,21 @@ def test_a_viewer_may_run_the_callbacks_that_only_show_things(dashboard) -> None
     answer = _post(client, callback_request(shown, {}), viewer)
     assert answer.status_code == 204  # nothing to update (not saved): not refused
     assert _post(client, {"output": "no-such-component.children"}, viewer).status_code == 403
+
+
+def test_a_viewer_cannot_edit_profiles(dashboard) -> None:
+    client = dashboard.server.test_client()
+    runtime = dashboard.server.config["DASHBOARD_RUNTIME"]
+    editor = [d for d in _dependencies(client, _basic("alice", "s3cret"))
+              if {i["id"] for i in d["inputs"]} & ids.PROFILE_EDIT_BUTTONS]
+    assert len(editor) == 1
+    values = {f"{ids.PROFILE_EDIT_NEW}.n_clicks": 1, f"{ids.PROFILE_EDIT_NAME}.value": "web"}
+    body = callback_request(editor[0], values)
+    body["changedPropIds"] = [f"{ids.PROFILE_EDIT_NEW}.n_clicks"]
+    refused = _post(client, body, _basic("bob", "hunter2"))
+    assert refused.status_code == 403
+    assert "web" not in runtime.settings.profiles
+    viewer_page = _post(client, route_request("/settings"), _basic("bob", "hunter2"))
+    assert ids.PROFILE_EDIT_CARD not in viewer_page.get_data(as_text=True)
+    admin_page = _post(client, route_request("/settings"), _basic("alice", "s3cret"))
+    assert ids.PROFILE_EDIT_CARD in admin_page.get_data(as_text=True)

@@ -148,3 +148,60 @@ def test_one_profile_is_not_a_comparison(browser, profiles_server):
     page.wait_for_function(
         f"() => document.querySelector('#{ids.COMPARE_MESSAGE}')?.innerText.includes('2 to 8')")
     page.close()
+
+
+def test_the_settings_editor_creates_edits_renames_and_deletes_profiles(
+        browser, jira, tmp_path):
+    write_settings(tmp_path, jira.url, {"old": {"period_days": 7}})
+    with serve(tmp_path) as server:
+        watched = open_page(browser)
+        page = watched.page
+        page.goto(server.url + "/settings")
+        page.wait_for_selector(f"#{ids.PROFILE_EDIT_CARD}")
+        jql = f"#{ids.PROFILE_EDIT_FIELDS['jql']}"
+        assert page.get_attribute(jql, "placeholder") == "inherited: project = DEMO ORDER BY key"
+
+        page.fill(f"#{ids.PROFILE_EDIT_NAME}", "api")
+        page.click(f"#{ids.PROFILE_EDIT_NEW}")
+        page.wait_for_function(
+            f"() => document.querySelector('#{ids.PROFILE_EDIT_RESULT}')?.innerText"
+            ".includes('Profiles: default, old, api')")
+        page.fill(f"#{ids.PROFILE_EDIT_FIELDS['filter']}", "colour=red")
+        page.click(f"#{ids.PROFILE_EDIT_SAVE}")
+        page.wait_for_function(
+            f"() => document.querySelector('#{ids.PROFILE_EDIT_RESULT}')?.innerText"
+            ".includes('profiles.api.filter')")
+        page.fill(f"#{ids.PROFILE_EDIT_FIELDS['filter']}", "type=Story")
+        page.fill(f"#{ids.PROFILE_EDIT_FIELDS['period']}", "30")
+        page.click(f"#{ids.PROFILE_EDIT_SAVE}")
+        page.wait_for_function(
+            f"() => document.querySelector('#{ids.PROFILE_EDIT_RESULT}')?.innerText"
+            ".startsWith('Saved')")
+        saved = json.loads(server.settings_path.read_text())
+        assert saved["profiles"]["api"] == {"period_days": 30, "filter": ["type=Story"]}
+        assert saved["jira"]["token"] == "demo-token"  # the token stayed where it was
+
+        page.fill(f"#{ids.PROFILE_EDIT_NAME}", "stories")
+        page.click(f"#{ids.PROFILE_EDIT_RENAME}")
+        page.wait_for_function(
+            f"() => document.querySelector('#{ids.PROFILE_EDIT_RESULT}')?.innerText"
+            ".includes('default, old, stories')")
+        page.click(f"#{ids.PROFILE_EDIT_PICK}")
+        page.keyboard.type("old")
+        page.keyboard.press("Enter")
+        page.wait_for_function(
+            f"() => document.querySelector('#{ids.PROFILE_EDIT_FIELDS['period']}').value"
+            " === '7'")
+        page.click(f"#{ids.PROFILE_EDIT_DELETE}")
+        page.wait_for_function(
+            f"() => document.querySelector('#{ids.PROFILE_EDIT_RESULT}')?.innerText"
+            ".includes('Profiles: default, stories.')")
+        assert list(json.loads(server.settings_path.read_text())["profiles"]) == ["stories"]
+
+        # The switcher offers what was saved.
+        page.goto(server.url + "/flow")
+        page.wait_for_function(
+            f"() => [...document.querySelectorAll('#{ids.PROFILE_SELECT} option')]"
+            ".map(o => o.value).filter(v => v).join() === 'default,stories'")
+        assert watched.errors == []
+        page.close()
