@@ -120,3 +120,26 @@ def register(app: dash.Dash, runtime: Runtime) -> None:
         column = columns[trigger["column"]]
         return {"metric": trigger["metric"], "profile": column["profile"],
                 "filter": column["filter"]}
+
+
+def warm_profiles(runtime: Runtime) -> None:
+    """Every profile's report (this period and the one before) and the department
+    total for the default period, into the disk results cache that every process
+    reads: run after each sync (team mode: on the Celery worker that synced), so that
+    no Compare page waits on a report it could have had ready."""
+    profiles = runtime.profiles()
+    window = runtime.window(None)
+    cache_dir = runtime.cache_dir
+    results = service.disk_results(cache_dir)
+
+    def stored(profile: Any) -> Any:
+        return service.load_cached(profile.settings, cache_dir=cache_dir)
+
+    columns = [compare.Column(name, profile, profile.clauses)
+               for name, profile in profiles.items()]
+    compare.column_results(columns, stored, as_of=window.as_of,
+                           period_days=window.period_days, results=results)
+    for previous in (False, True):
+        compare.department_report(profiles, stored, as_of=window.as_of,
+                                  period_days=window.period_days, results=results,
+                                  previous=previous)

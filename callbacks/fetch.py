@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 import dash
 from dash import Input, Output, State
 
+from callbacks.compare import warm_profiles
 from callbacks.pages import warm
 from callbacks.runtime import Runtime, error_message
 from configuration.errors import JiraCancelled
@@ -62,6 +63,14 @@ def run_fetch(runtime: Runtime, *, full: bool, set_progress, refresh: bool = Tru
         log.warning("Fetch failed: %s", error_message(exc))
         return {"ok": False, "error": error_message(exc),
                 "at": datetime.now(UTC).isoformat()}
+    if runtime.team and runtime.settings.profiles:
+        # Team mode: this is a Celery worker; every profile's results go to the shared
+        # results cache before the pages ask (issue 13). Single-process mode warms them
+        # in the web process instead (callbacks.pages.warm).
+        try:
+            warm_profiles(runtime)
+        except Exception:  # the fetch succeeded; a page computes what is missing
+            log.exception("Warming the profiles' results failed")
     return {"ok": True, "summary": service.summarize(synced), "mode": synced.mode,
             "at": datetime.now(UTC).isoformat()}
 

@@ -15,7 +15,7 @@ from dash import Input, Output, State, dcc
 from dash.development.base_component import Component
 
 from callbacks import access
-from callbacks.compare import render_compare
+from callbacks.compare import render_compare, warm_profiles
 from callbacks.runtime import PRESET_DAYS, PageData, PagePeriod, Runtime, error_message
 from callbacks.settings_profiles import editor as profile_editor
 from callbacks.view_url import parse_search, to_search
@@ -135,6 +135,8 @@ def warm(runtime: Runtime) -> None:
         for path in ("/", "/flow"):
             render(runtime, path, {"period_days": days}, None)
     runtime.prepare_segments()  # so that the first filter change is as fast as the next
+    if runtime.settings.profiles and not runtime.team:  # team mode: the worker did it
+        warm_profiles(runtime)
 
 
 def register(app: dash.Dash, runtime: Runtime) -> None:

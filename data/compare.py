@@ -141,7 +141,11 @@ def department_frames(members: Sequence[tuple[Profile, SyncResult]], *, as_of: d
     by_store: dict[str, tuple[SyncResult, set[str]]] = {}
     for profile, data in members:
         _data, ids = by_store.setdefault(data.store_version, (data, set()))
-        ids.update(_kept_ids(profile, data, end, period_days))
+        # Matched on the first member's context of this store: a filter reads fetched
+        # fields and the status at as_of, which no setting changes, so one context per
+        # store serves every member (a context per workflow would cost one each).
+        ids.update(_kept_ids(profile, data, end, period_days,
+                             settings=_first_of_store(members, data)))
     parts, taken = [], set()
     for data, ids in by_store.values():
         fresh = ids - taken
@@ -150,10 +154,15 @@ def department_frames(members: Sequence[tuple[Profile, SyncResult]], *, as_of: d
     return parts[0] if len(parts) == 1 else _concat(parts)
 
 
-def _kept_ids(profile: Profile, data: SyncResult, end: Any, period_days: int) -> set[str]:
+def _first_of_store(members: Sequence[tuple[Profile, SyncResult]], data: SyncResult) -> Any:
+    return next(p.settings for p, s in members if s.store_version == data.store_version)
+
+
+def _kept_ids(profile: Profile, data: SyncResult, end: Any, period_days: int, *,
+              settings: Any) -> set[str]:
     if not profile.clauses:
         return set(data.frames.issues["issue_id"])
-    whole = full_context(data.frames, profile.settings, data.store_version, as_of=end,
+    whole = full_context(data.frames, settings, data.store_version, as_of=end,
                          period_days=period_days)
     return set(whole.per_issue["issue_id"].to_numpy()[kept_mask(whole, profile.clauses)])
 
