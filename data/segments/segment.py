@@ -30,6 +30,7 @@ from configuration.filters import Clause
 from configuration.settings import Settings
 from data.issues.frames import IssueFrames
 from data.metrics.context import CalculationContext
+from data.metrics.timeline import positions_of
 from data.segments.match import filter_mask
 
 
@@ -60,7 +61,7 @@ def segment_frames(frames: IssueFrames, issue_ids: Any) -> IssueFrames:
     """The frames with only the rows of ``issue_ids`` (statuses unchanged)."""
     rows = _issue_rows(frames)
     keep = np.zeros(len(frames.issues), dtype=bool)
-    found = rows.index.get_indexer(pd.Index(issue_ids))
+    found = positions_of(frames.issues["issue_id"], pd.Series(np.asarray(issue_ids)))
     keep[found[found >= 0]] = True
 
     def rows_of(name: str) -> pd.DataFrame:
@@ -76,7 +77,6 @@ def segment_frames(frames: IssueFrames, issue_ids: Any) -> IssueFrames:
 class _Rows:
     """Per frame: each row's issue as a row number of ``frames.issues``."""
 
-    index: pd.Index
     positions: dict[str, np.ndarray]
 
 
@@ -90,16 +90,20 @@ def prepare_frames(frames: IssueFrames) -> None:
 
 
 def _issue_rows(frames: IssueFrames) -> _Rows:
-    """Hash the issue ids once per frames object (string ``isin`` per filter change
-    costs ~60 ms a frame at 10,000 issues; an integer take costs ~1 ms)."""
+    """Locate each row's issue once per frames object (string ``isin`` per filter change
+    costs ~60 ms a frame at 10,000 issues; an integer take costs ~1 ms).
+    :func:`positions_of` looks up only the first row of each run of one issue's rows:
+    ``Index.get_indexer`` turned a million Arrow strings into Python objects first
+    (0.17 s of a 100,000-issue ``items --filter`` run, now ~0.03 s)."""
     with _ROWS_LOCK:
         held = _ROWS.get(id(frames))
         if held is not None and held[0] is frames:
             return held[1]
-    index = pd.Index(frames.issues["issue_id"])
-    positions = {name: index.get_indexer(getattr(frames, name)["issue_id"])
-                 for name in ("issues", "transitions", "versions", "field_values")}
-    rows = _Rows(index, positions)
+    ids = frames.issues["issue_id"]
+    positions = {name: positions_of(ids, getattr(frames, name)["issue_id"])
+                 for name in ("transitions", "versions", "field_values")}
+    positions["issues"] = np.arange(len(ids))
+    rows = _Rows(positions)
     with _ROWS_LOCK:
         _ROWS[id(frames)] = (frames, rows)  # the frames are held, so the id stays theirs
         while len(_ROWS) > 4:
