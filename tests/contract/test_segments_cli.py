@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import subprocess
@@ -16,10 +17,10 @@ from tests.contract.support import REPO
 from tests.data.segments.fixture import AS_OF, DAYS, RAW, SETTINGS
 
 
-def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+def run(tmp_path: Path, *args: str, raw: list | None = None) -> subprocess.CompletedProcess:
     settings_path, issues_path = tmp_path / "settings.json", tmp_path / "issues.json"
     settings_path.write_text(json.dumps(settings_to_dict(SETTINGS)), encoding="utf-8")
-    issues_path.write_text(json.dumps(RAW), encoding="utf-8")
+    issues_path.write_text(json.dumps(RAW if raw is None else raw), encoding="utf-8")
     command = [sys.executable, "app.py", *args, "--settings", str(settings_path),
                "--issues", str(issues_path), "--as-of", AS_OF, "--days", str(DAYS)]
     env = {**os.environ, "DASHBOARD_LOG_DIR": str(tmp_path / "logs")}
@@ -27,8 +28,8 @@ def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
                           timeout=120, check=False)
 
 
-def ok(tmp_path: Path, *args: str) -> Any:
-    done = run(tmp_path, *args)
+def ok(tmp_path: Path, *args: str, raw: list | None = None) -> Any:
+    done = run(tmp_path, *args, raw=raw)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     return json.loads(done.stdout)
@@ -47,6 +48,15 @@ def test_items_of_a_segment(tmp_path: Path) -> None:
     assert [(i["key"], i["hours"]) for i in found] == [("S-1", 72.0)]
     wip = ok(tmp_path, "items", "load")
     assert [(i["key"], i["status"], i["age_days"]) for i in wip] == [("S-4", "In Progress", 6.0)]
+
+
+def test_items_print_non_ascii_text_as_utf8_json(tmp_path: Path) -> None:
+    # items are printed by msgspec (compact UTF-8, no \\u escapes), not json.dumps
+    raw = copy.deepcopy(RAW)
+    raw[0]["fields"]["summary"] = "Café – naïve ✓ 日本"
+    found = ok(tmp_path, "items", "lead_time_for_changes", "--filter", "assignee=Ann Lee",
+               raw=raw)
+    assert [(i["key"], i["summary"]) for i in found] == [("S-1", "Café – naïve ✓ 日本")]
 
 
 @pytest.mark.parametrize(
