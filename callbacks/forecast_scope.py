@@ -54,11 +54,12 @@ def with_options(options: list[dict] | None, values: list[str]) -> list[dict]:
 
 
 def fill_picker(runtime: Runtime, search: str | None, period: dict | None,
-                filters: list[str] | None) -> tuple[list[str], list[dict]]:
+                filters: list[str] | None, profile: str | None = None
+                ) -> tuple[list[str], list[dict]]:
     """(picker value, picker options): the URL's scope among the data's quick picks."""
     scope = url_values(search, "scope")
     try:
-        picks = runtime.scope_picks(runtime.window(period), filters or [])
+        picks = runtime.scope_picks(runtime.window(period), filters or [], profile)
     except ConfigError:
         picks = ()  # the page already says what is wrong with the filter
     return scope, with_options(forecast_scope.pick_options(picks), scope)
@@ -92,12 +93,17 @@ def _search(search: str | None, scope: list[str]) -> Any:
 
 
 def scope_answer(runtime: Runtime, chosen: list[str] | None, unit: str | None,
-                 period: dict | None, filters: list[str] | None) -> tuple:
-    """(results, unit switch class) for the chosen scope."""
-    points = bool(runtime.settings.forecast.points_field)
+                 period: dict | None, filters: list[str] | None, *,
+                 profile: str | None = None) -> tuple:
+    """(results, unit switch class) for the chosen scope (in ``profile``)."""
+    try:
+        points = bool(runtime.profile(profile).settings.forecast.points_field)
+    except ConfigError:
+        points = False
     switch = POINTS_SWITCH + ("" if points else " d-none")
     try:
-        view = runtime.scope_view(runtime.window(period), list(chosen or []), filters or [])
+        view = runtime.scope_view(runtime.window(period), list(chosen or []), filters or [],
+                                  profile)
     except Exception as exc:  # the section says what failed instead of a 500
         if not isinstance(exc, DashboardError):
             log.exception("The scope forecast failed")
@@ -108,9 +114,10 @@ def scope_answer(runtime: Runtime, chosen: list[str] | None, unit: str | None,
 def register(app: dash.Dash, runtime: Runtime) -> None:
     @app.callback(Output(ids.FORECAST_SCOPE, "value"), Output(ids.FORECAST_SCOPE, "options"),
                   Input(ids.FORECAST_SCOPE_INIT, "data"), State(ids.URL, "search"),
-                  State(ids.PERIOD_STORE, "data"), State(ids.FILTER_STORE, "data"))
-    def scope_picker(_drawn, search, period, filters):
-        return fill_picker(runtime, search, period, filters)
+                  State(ids.PERIOD_STORE, "data"), State(ids.FILTER_STORE, "data"),
+                  State(ids.PROFILE_STORE, "data"))
+    def scope_picker(_drawn, search, period, filters, profile):
+        return fill_picker(runtime, search, period, filters, profile)
 
     @app.callback(Output(ids.URL, "search", allow_duplicate=True),
                   Output(ids.FORECAST_SCOPE, "value", allow_duplicate=True),
@@ -128,9 +135,10 @@ def register(app: dash.Dash, runtime: Runtime) -> None:
     @app.callback(Output(ids.FORECAST_SCOPE_RESULTS, "children"),
                   Output(ids.FORECAST_SCOPE_UNIT, "className"),
                   Input(ids.FORECAST_SCOPE, "value"), Input(ids.FORECAST_SCOPE_UNIT, "value"),
-                  State(ids.PERIOD_STORE, "data"), State(ids.FILTER_STORE, "data"))
-    def scope_results(chosen, unit, period, filters):
-        return scope_answer(runtime, chosen, unit, period, filters)
+                  State(ids.PERIOD_STORE, "data"), State(ids.FILTER_STORE, "data"),
+                  State(ids.PROFILE_STORE, "data"))
+    def scope_results(chosen, unit, period, filters, profile):
+        return scope_answer(runtime, chosen, unit, period, filters, profile=profile)
 
     @app.callback(Output(ids.DRILL_REQUEST, "data", allow_duplicate=True),
                   Input(ids.FORECAST_REMAINING_BUTTON, "n_clicks"),

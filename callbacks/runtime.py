@@ -404,25 +404,26 @@ class Runtime:
         return self._contexts.get_or_make(_data_key(stored, settings, window, clauses), make)
 
     def scope_view(self, window: PagePeriod, scope: Sequence[str],
-                   segment: Sequence[str] = ()) -> ScopeView:
+                   segment: Sequence[str] = (), profile: str | None = None) -> ScopeView:
         """The scope forecast of ``scope`` (clauses) in the segment of ``segment`` (clauses).
 
         Raises ``ConfigError`` for a bad clause or before any data (its message is the
         page's). Memoized with the segment's context.
         """
         clauses, kept = parse_filter(scope), parse_filter(segment)
-        ctx = self.context(window, kept)
-        points = self.settings.forecast.points_field
+        ctx = self.context(window, kept, profile)
+        points = self.profile(profile).settings.forecast.points_field
         return ctx.memo(("scope_view", filter_texts(clauses), points),
                         lambda: scope_view(ctx, clauses, points))
 
-    def scope_picks(self, window: PagePeriod, segment: Sequence[str] = ()) -> tuple[QuickPick, ...]:
+    def scope_picks(self, window: PagePeriod, segment: Sequence[str] = (),
+                    profile: str | None = None) -> tuple[QuickPick, ...]:
         """The quick picks of the Forecast page's scope picker (empty before any data)."""
         try:
-            ctx = self.context(window, parse_filter(segment))
+            ctx = self.context(window, parse_filter(segment), profile)
         except ConfigError:
             return ()
-        stored = self.stored()
+        stored = self.stored(profile)
         issues = stored.frames.issues if stored is not None else None
         return ctx.memo("scope_picks", lambda: quick_picks(
             ctx, parent_summaries(issues, ctx) if issues is not None else {}))
