@@ -12,6 +12,11 @@ Printed per command: median wall seconds (process start, imports, store load, fu
 context, segment, items, JSON), median CPU seconds (user + system, from ``wait4``:
 wall time moves with the other work on the shared cores, CPU time much less) and the
 item count. Target: <= 1 s at 100,000 issues.
+
+``--compare DIR``: also run ``DIR/app.py`` (an export of an older commit, e.g.
+``git archive REV | tar -x -C DIR``), alternating with this tree's run by run, so
+that before/after ratios come from one run on the shared machine; the items printed
+by both are asserted equal.
 """
 
 from __future__ import annotations
@@ -58,37 +63,44 @@ def write_store(size: int, workdir: Path) -> Path:
     return path
 
 
-def bench(size: int, repeat: int, workdir: Path) -> None:
+def bench(size: int, repeat: int, workdir: Path, trees: dict[str, Path]) -> None:
     settings_path = write_store(size, workdir)
     env = {**os.environ, CACHE_DIR_VARIABLE: str(workdir / "cache")}
     env.pop("JIRA_API_TOKEN", None)
     for metric in METRICS:
         for clauses in ([], ["--filter", "label=api"]):
-            command = [sys.executable, str(ROOT / "app.py"), "items", metric,
-                       "--settings", str(settings_path), "--as-of", AS_OF.isoformat(),
-                       "--days", str(DAYS), *clauses]
-            walls, cpus, count = [], [], 0
+            runs: dict[str, list[tuple[float, float, str]]] = {name: [] for name in trees}
             for _ in range(repeat):
-                shutil.rmtree(workdir / "cache" / "results", ignore_errors=True)
-                wall, cpu, _, out = run(command, env)
-                walls.append(wall)
-                cpus.append(cpu)
-                count = len(json.loads(out))
-            name = f"{metric} {' '.join(clauses[1:])}".strip()
-            print(f"| {size:,} | {name} | {statistics.median(walls):.2f} s "
-                  f"| {statistics.median(cpus):.2f} s | {count:,} |", flush=True)
+                for name, tree in trees.items():
+                    shutil.rmtree(workdir / "cache" / "results", ignore_errors=True)
+                    command = [sys.executable, str(tree / "app.py"), "items", metric,
+                               "--settings", str(settings_path), "--as-of",
+                               AS_OF.isoformat(), "--days", str(DAYS), *clauses]
+                    wall, cpu, _, out = run(command, env)
+                    runs[name].append((wall, cpu, out))
+            found = {name: json.loads(done[-1][2]) for name, done in runs.items()}
+            if any(items != found["this tree"] for items in found.values()):
+                raise AssertionError(f"{metric} {clauses}: the trees print different items")
+            label = f"{metric} {' '.join(clauses[1:])}".strip()
+            for name, done in runs.items():
+                wall = statistics.median(r[0] for r in done)
+                cpu = statistics.median(r[1] for r in done)
+                print(f"| {size:,} | {label} | {name} | {wall:.2f} s | {cpu:.2f} s "
+                      f"| {len(found[name]):,} |", flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--compare", type=Path, help="another tree's root, run alternately")
     args = parser.parse_args(argv)
-    print("| issues | items | wall (median) | CPU (median) | items |")
-    print("| ---: | --- | ---: | ---: | ---: |")
+    trees = {"this tree": ROOT} | ({} if args.compare is None else {"compared": args.compare})
+    print("| issues | items | tree | wall (median) | CPU (median) | items |")
+    print("| ---: | --- | --- | ---: | ---: | ---: |")
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
-            bench(size, args.repeat, Path(tmp) / str(size))
+            bench(size, args.repeat, Path(tmp) / str(size), trees)
 
 
 if __name__ == "__main__":
