@@ -76,7 +76,7 @@ def profile_switcher(names: list[str] | tuple[str, ...]) -> Component:
     """The profile switcher (METRICS.md section 8); hidden while there is only
     ``default``."""
     return html.Div([
-        html.Span("Profile", className="toolbar-label"),
+        html.Label("Profile", htmlFor=ids.PROFILE_SELECT, className="toolbar-label mb-0"),
         dbc.Select(id=ids.PROFILE_SELECT, options=profile_options(names), value="default",
                    size="sm", className="profile-select me-3",
                    placeholder="Choose a profile"),

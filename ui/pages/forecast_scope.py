@@ -47,6 +47,11 @@ def scope_section(picks: Sequence[Mapping[str, str]], *, points: bool) -> Compon
         # a callback on it would fire where the picker does not exist.
         dcc.Location(id=ids.FORECAST_SCOPE_URL, refresh=False),
         html.H4("When will this scope be done?", className="mb-2"),
+        # Visually hidden labels: screen readers (and the dropdown's focus helper, see
+        # assets/clientside.js) announce the controls by name.
+        html.Label("Scope", htmlFor=ids.FORECAST_SCOPE, className="visually-hidden"),
+        html.Label("Scope clause", htmlFor=ids.FORECAST_SCOPE_CLAUSE,
+                   className="visually-hidden"),
         dbc.Row([dbc.Col(picker, lg=6, className="mb-2"), dbc.Col(free, lg=4, className="mb-2"),
                  dbc.Col(unit, lg=2, className="mb-2")]),
         html.Div(PICK_HELP, className="text-muted small mb-2"),
