@@ -84,3 +84,19 @@ def test_keyboard_focus_reaches_every_control(browser, demo_server):
                    ids.SETTINGS_VALIDATE_BUTTON, ids.SETTINGS_SAVE_BUTTON):
         assert button in reached
     watched.page.close()
+
+
+FILTER_CONTROLS = [ids.FILTER_FIELD, ids.FILTER_OP, ids.FILTER_VALUES, ids.FILTER_ADD]
+
+
+@pytest.mark.parametrize(("path", "graphs", "download"), [
+    ("/", DORA_CHARTS, ids.DORA_DOWNLOAD_BUTTON),
+    ("/flow", FLOW_CHARTS, ids.FLOW_DOWNLOAD_BUTTON),
+])
+def test_keyboard_focus_reaches_the_header_filter_and_download_on_report_pages(
+        browser, demo_server, path, graphs, download):
+    watched = open_at(browser, demo_server, path, graphs)
+    reached = tab_through(watched.page, 60)
+    for control in [*HEADER_CONTROLS, *FILTER_CONTROLS, download]:
+        assert control in reached, (control, reached)
+    watched.page.close()
