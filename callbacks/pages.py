@@ -80,7 +80,8 @@ def render_settings(runtime: Runtime, meta: dict | None) -> Component:
     # The dropdowns' last load, when it came from the JIRA the settings point at.
     same_jira = (meta or {}).get("url") == runtime.settings.jira.url
     page = settings_page.layout(runtime.public_settings(), token_saved=runtime.token_saved,
-                                meta=meta if same_jira else {}, demo=runtime.demo)
+                                meta=meta if same_jira else {}, demo=runtime.demo,
+                                mappings_from_demo=runtime.mappings_from_demo)
     if access.current_role() == "viewer":
         return read_only(page, access.current_user())
     page.children = [*page.children, profile_editor(runtime)]  # admins only

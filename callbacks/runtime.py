@@ -254,6 +254,16 @@ class Runtime:
         return settings_to_dict(self.settings, include_token=False)
 
     @property
+    def mappings_from_demo(self) -> bool:
+        """Whether the field mappings in force are the demo's: in demo mode, or after
+        settings were saved that still point at the demo's simulator. Either way they
+        name the simulator's fields, which mean nothing in another JIRA."""
+        if self.simulator is None:
+            return False
+        saved_url = (self.settings.jira.url or "").strip().rstrip("/")
+        return self.demo or saved_url == self.simulator.url
+
+    @property
     def token_saved(self) -> bool:
         return bool(self.settings.jira.token)
 

@@ -165,7 +165,7 @@ def mapping_reset(runtime: Runtime, url: str | None, source: str | None) -> tupl
     """Which mappings the form should show for ``url`` (``"demo"`` or ``"defaults"``)
     and their form values; the source stays as it is outside demo mode."""
     simulator = runtime.simulator
-    if simulator is None or not runtime.demo:
+    if simulator is None or not runtime.mappings_from_demo:
         return source or "saved", {}
     wanted = "demo" if (url or "").strip().rstrip("/") == simulator.url else "defaults"
     if wanted == source:

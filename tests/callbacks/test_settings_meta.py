@@ -96,6 +96,36 @@ def test_the_demo_mappings_go_when_the_url_leaves_the_simulator(tmp_path):
         runtime.close()
 
 
+def test_the_demo_mappings_still_go_after_a_save_that_kept_the_demo_url(tmp_path):
+    """Saving the demo's settings (say, a new period) keeps the demo's field ids; they
+    must still be cleared when the URL later leaves the simulator."""
+    runtime = Runtime(tmp_path / "settings.json", tmp_path / "cache").start()
+    try:
+        raw = runtime.public_settings()
+        runtime.save({**raw, "period_days": 30})
+        assert not runtime.demo
+        assert runtime.mappings_from_demo
+        source, values = sm.mapping_reset(runtime, "https://acme.atlassian.net", "demo")
+        assert source == "defaults"
+        assert values["dora.incidents.start_field"] is None
+    finally:
+        runtime.close()
+
+
+def test_mappings_saved_for_another_jira_are_never_reset(tmp_path):
+    runtime = Runtime(tmp_path / "settings.json", tmp_path / "cache").start()
+    try:
+        raw = runtime.public_settings()
+        moved = {**raw, "jira": {**raw["jira"], "url": "https://acme.atlassian.net",
+                                 "token": "typed-1"}}
+        runtime.save(moved)
+        assert not runtime.mappings_from_demo
+        assert sm.mapping_reset(runtime, "https://other.atlassian.net", "saved") == \
+            ("saved", {})
+    finally:
+        runtime.close()
+
+
 def test_only_a_green_test_connection_message_reloads_the_lists():
     assert sm.connected({"type": "Alert", "props": {"color": "success", "children": "x"}})
     assert not sm.connected({"type": "Alert", "props": {"color": "danger"}})

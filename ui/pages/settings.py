@@ -304,14 +304,19 @@ def dora_card(raw: Raw, meta: Raw) -> Component:
 
 
 def layout(raw: Mapping[str, Any], *, token_saved: bool, meta: Mapping[str, Any],
-           demo: bool, meta_note: str = "") -> Component:
-    """The whole Settings page for the settings ``raw`` (a dict without the token)."""
+           demo: bool, meta_note: str = "", mappings_from_demo: bool | None = None
+           ) -> Component:
+    """The whole Settings page for the settings ``raw`` (a dict without the token).
+
+    ``mappings_from_demo`` (default: ``demo``): the mappings shown are the demo's, so
+    the form resets them when the URL leaves the simulator."""
+    from_demo = demo if mappings_from_demo is None else mappings_from_demo
     intro = dbc.Alert(["You are looking at demo data from a simulated JIRA. Enter your JIRA's "
                        "URL, credentials and query below, then Save to connect."],
                       color="primary", className="mb-3", id=ids.SETTINGS_DEMO_INTRO,
                       style=demo_style(demo))
     return html.Div([
-        dcc.Store(id=ids.SETTINGS_MAPPINGS_FROM, data="demo" if demo else "saved"),
+        dcc.Store(id=ids.SETTINGS_MAPPINGS_FROM, data="demo" if from_demo else "saved"),
         html.Div([html.H2("Settings", className="page-title"),
                   html.Div("Changes apply when you save; they are validated first.",
                            className="page-subtitle text-muted")], className="page-header"),
