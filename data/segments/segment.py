@@ -61,7 +61,8 @@ def segment_frames(frames: IssueFrames, issue_ids: Any) -> IssueFrames:
     """The frames with only the rows of ``issue_ids`` (statuses unchanged)."""
     rows = _issue_rows(frames)
     keep = np.zeros(len(frames.issues), dtype=bool)
-    found = positions_of(frames.issues["issue_id"], pd.Series(np.asarray(issue_ids)))
+    wanted = issue_ids if isinstance(issue_ids, np.ndarray) else list(issue_ids)  # sets too
+    found = positions_of(frames.issues["issue_id"], pd.Series(wanted, dtype=object))
     keep[found[found >= 0]] = True
 
     def rows_of(name: str) -> pd.DataFrame:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 
 from configuration.filters import parse_filter
 from data.metrics.report import compute_report, report_to_json
-from data.segments.segment import segment_context
+from data.segments.segment import segment_context, segment_frames
 from tests.data.segments.fixture import AS_OF, DAYS, SETTINGS, frames
 
 
@@ -84,3 +85,16 @@ def test_a_segment_computes_medians_and_rates_of_its_own_items() -> None:
 
 def test_the_empty_filter_is_the_whole_report() -> None:
     assert report() == report("type!=Nothing")
+
+
+@pytest.mark.parametrize("make", [set, list, lambda ids: np.asarray(ids, dtype=object)])
+def test_segment_frames_keep_exactly_the_given_issues(make: Any) -> None:
+    whole = frames()
+    ids = ["59638485", "73288638", "no-such-issue"]  # B-3, S-1 (any order), an unknown id
+    part = segment_frames(whole, make(ids))
+    kept = set(whole.issues["issue_id"]) & set(ids)
+    assert sorted(part.issues["issue_id"]) == sorted(kept)
+    for name in ("transitions", "versions", "field_values"):
+        frame = getattr(whole, name)
+        expected = frame[frame["issue_id"].isin(kept)].reset_index(drop=True)
+        assert getattr(part, name).equals(expected), name
