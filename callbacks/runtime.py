@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from configuration.errors import ConfigError, DashboardError
-from configuration.filters import Clause, filter_texts, parse_filter
+from configuration.filters import Clause, filter_texts, parse_filter, require_fetched
 from configuration.private_files import private_dir
 from configuration.profiles import DEFAULT, Profile
 from configuration.settings import JiraSettings, Settings
@@ -401,6 +401,7 @@ class Runtime:
         stored = service.load_cached(settings, cache_dir=cache_dir)
         if stored is None:
             raise ConfigError("No data yet: fetch from JIRA first.")
+        require_fetched(clauses, stored.metadata.value_fields)
         return self._context(stored, settings, window, clauses)
 
     def _context(self, stored: SyncResult, settings: Settings, window: PagePeriod,
@@ -422,6 +423,7 @@ class Runtime:
         """
         clauses, kept = parse_filter(scope), parse_filter(segment)
         ctx = self.context(window, kept, profile)
+        require_fetched(clauses, self.stored(profile).metadata.value_fields)
         points = self.profile(profile).settings.forecast.points_field
         return ctx.memo(("scope_view", filter_texts(clauses), points),
                         lambda: scope_view(ctx, clauses, points))

@@ -83,3 +83,18 @@ def filter_texts(clauses: Iterable[Clause]) -> tuple[str, ...]:
 def custom_fields_of(clauses: Iterable[Clause]) -> tuple[str, ...]:
     """The custom field ids the clauses name, sorted, without duplicates."""
     return tuple(sorted({c.field for c in clauses if CUSTOM_FIELD.match(c.field)}))
+
+
+def require_fetched(clauses: Iterable[Clause], fetched: Iterable[str]) -> None:
+    """Raise ``ConfigError`` when a clause names a custom field the store does not hold.
+
+    Without it such a clause would quietly match nothing (``=``) or everything
+    (``!=``): the field's values were never fetched, not absent. The CLI fetches the
+    fields its clauses name; the dashboard fetches the ones Settings lists.
+    """
+    missing = sorted(set(custom_fields_of(clauses)) - set(fetched))
+    if missing:
+        raise ConfigError(
+            f"{', '.join(missing)} is not among the fetched fields: add it under Settings, "
+            "'Custom fields in the filter bar', and save (it is fetched once).",
+            key="filter")

@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import json
+
 import dash
 import pytest
 
-from callbacks.forecast_scope import edit_scope, url_values, with_options, with_values
+from callbacks.forecast_scope import (
+    edit_scope,
+    scope_answer,
+    url_values,
+    with_options,
+    with_values,
+)
+from callbacks.runtime import Runtime
 from callbacks.view_url import parse_search, to_search
+from configuration.errors import ConfigError
+from configuration.filters import parse_filter
+from configuration.validation import settings_to_dict
+from data.simulator.demo_settings import demo_settings
+from data.simulator.server import JiraSimulator
+from tests.data.cache.conftest import project
+from tests.ui.tree import text_of
 from ui import ids
 
 
@@ -65,3 +81,24 @@ def test_back_and_forward_set_the_picker_from_the_url() -> None:
     assert chosen == ["label=api", "type=Bug"]
     assert [o["value"] for o in options] == chosen
     assert edit_scope(reader, chosen, None, options, search) == (dash.no_update,) * 5
+
+
+@pytest.fixture
+def synced_runtime(tmp_path):
+    with JiraSimulator(project(), email="demo@example.com", token="demo-token") as jira:
+        raw = settings_to_dict(demo_settings(jira.url), include_token=True)
+        (tmp_path / "settings.json").write_text(json.dumps(raw))
+        runtime = Runtime(tmp_path / "settings.json", tmp_path / "cache").start()
+        runtime.sync(full=False)
+        yield runtime
+
+
+def test_a_scope_on_a_custom_field_never_fetched_says_so_instead_of_matching_nothing(
+        synced_runtime) -> None:
+    window = synced_runtime.window(None)
+    results, _switch = scope_answer(synced_runtime, ["customfield_99999=x"], "items", None, [])
+    assert "customfield_99999 is not among the fetched fields" in text_of(results)
+    # The same in the segment's filter; a fetched field still works.
+    with pytest.raises(ConfigError, match="customfield_99999 is not among"):
+        synced_runtime.context(window, parse_filter(["customfield_99999!=x"]))
+    assert synced_runtime.scope_view(window, ["type=Story"]).name

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from configuration.errors import ConfigError
-from configuration.filters import Clause, custom_fields_of, parse_clause, parse_filter
+from configuration.filters import (
+    Clause,
+    custom_fields_of,
+    parse_clause,
+    parse_filter,
+    require_fetched,
+)
 from configuration.validation import SettingsInvalid, parse_settings
 
 
@@ -57,3 +63,18 @@ def test_settings_validate_the_filter_bar_fields() -> None:
     with pytest.raises(SettingsInvalid) as caught:
         parse_settings({"filter_fields": ["labels"]})
     assert caught.value.problems[0][0] == "filter_fields"
+
+
+@pytest.mark.parametrize(("clauses", "fetched", "missing"), [
+    (["customfield_10042=Web"], ["customfield_10042"], None),
+    (["customfield_10042!=Web", "type=Bug"], [], "customfield_10042"),
+    (["component=API", "label=x"], [], None),  # system fields are always stored
+    (["customfield_2=a", "customfield_1=b"], ["customfield_9"], "customfield_1, customfield_2"),
+])
+def test_a_clause_on_an_unfetched_custom_field_is_refused_not_matched(clauses, fetched, missing):
+    parsed = parse_filter(clauses)
+    if missing is None:
+        require_fetched(parsed, fetched)
+        return
+    with pytest.raises(ConfigError, match=f"^filter: {missing} is not among the fetched"):
+        require_fetched(parsed, fetched)
