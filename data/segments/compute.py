@@ -104,7 +104,9 @@ def segment_items_json(
         ctx = _segment(frames, settings, version, clauses, as_of=end, period_days=period_days)
         return {"items": metric_items(ctx, metric, bucket)}
 
-    return results.get_or_compute(segment_key(base, clauses, *extra), compute)["items"]
+    # items hold finite numbers only (None where unknown): the fast JSON codec fits
+    return results.get_or_compute(segment_key(base, clauses, *extra), compute,
+                                  finite=True)["items"]
 
 
 def _segment(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import replace
 from pathlib import Path
@@ -52,6 +53,22 @@ def test_the_disk_level_serves_a_new_process(tmp_path: Path) -> None:
     again = ResultsCache(directory=tmp_path).get_or_compute("k", compute)
     assert again == {"issues": 1, "flow": {"wip": 3}}
     assert compute.calls == 1
+
+
+ITEMS = {"items": [{"key": "K-1", "summary": "Café ✓", "hours": 72.5, "age_days": None,
+                   "failed": True, "n": 3}]}
+
+
+@pytest.mark.parametrize("finite", [False, True])
+def test_both_codecs_store_json_and_return_equal_copies(tmp_path: Path, finite: bool) -> None:
+    cache = ResultsCache(directory=tmp_path)
+    first = cache.get_or_compute("k", lambda: ITEMS, finite=finite)
+    first["items"][0]["hours"] = 0
+    assert cache.get_or_compute("k", lambda: {}, finite=finite) == ITEMS
+    # a new process reads the disk copy with either codec
+    assert ResultsCache(directory=tmp_path).get_or_compute("k", dict) == ITEMS
+    assert ResultsCache(directory=tmp_path).get_or_compute("k", dict, finite=True) == ITEMS
+    assert json.loads((tmp_path / "k.json").read_text(encoding="utf-8")) == ITEMS
 
 
 def test_a_torn_disk_result_is_recomputed(
