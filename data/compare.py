@@ -150,7 +150,7 @@ def department_frames(members: Sequence[tuple[Profile, SyncResult]], *, as_of: d
     for data, ids in by_store.values():
         fresh = ids - taken
         taken |= fresh
-        parts.append(segment_frames(data.frames, fresh))
+        parts.append(segment_frames(data.frames, sorted(fresh)))  # an array, not a set
     return parts[0] if len(parts) == 1 else _concat(parts)
 
 
