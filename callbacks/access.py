@@ -130,5 +130,5 @@ def admin_only(callback_map: Mapping[str, Mapping[str, Any]], output: str) -> bo
     callback = callback_map.get(output)
     if callback is None:
         return True
-    return any(item.get("id") in ids.SETTINGS_ADMIN_BUTTONS for item in callback.get("inputs", ()))
+    return any(item.get("id") in ids.ADMIN_BUTTONS for item in callback.get("inputs", ()))
 

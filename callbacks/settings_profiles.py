@@ -2,7 +2,7 @@
 (METRICS.md section 8). Thin by rule: the edits are :mod:`configuration.profile_edits`,
 the save is the runtime's validated, atomic save (token binding rules included: a
 profile never holds a connection key). The buttons are admin-only
-(``ids.SETTINGS_ADMIN_BUTTONS``, enforced by :mod:`callbacks.access`)."""
+(``ids.ADMIN_BUTTONS``, enforced by :mod:`callbacks.access`)."""
 
 from __future__ import annotations
 

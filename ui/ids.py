@@ -202,5 +202,6 @@ PROFILE_EDIT_FIELDS = {field: f"settings-profile-{field}" for field in (
     "jql", "active", "waiting", "done", "period", "filter", "other")}
 PROFILE_EDIT_BUTTONS = frozenset({PROFILE_EDIT_NEW, PROFILE_EDIT_COPY, PROFILE_EDIT_RENAME,
                                   PROFILE_EDIT_DELETE, PROFILE_EDIT_SAVE})
-# The profile editor's buttons write the settings: admin-only like Save (callbacks.access).
-SETTINGS_ADMIN_BUTTONS = SETTINGS_ADMIN_BUTTONS | PROFILE_EDIT_BUTTONS
+# Every button whose callback sends the token or writes the settings: the form's and the
+# profile editor's. Admin-only (callbacks.access refuses a viewer's call).
+ADMIN_BUTTONS = SETTINGS_ADMIN_BUTTONS | PROFILE_EDIT_BUTTONS

@@ -242,7 +242,7 @@ def test_the_gate_follows_the_buttons_not_the_components(dashboard) -> None:
     gated = {key for key in callbacks if admin_only(callbacks, key)}
     assert len(gated) == 5  # Test connection, Validate, load from JIRA, Save, profile editor
     for key in gated:
-        assert {i["id"] for i in callbacks[key]["inputs"]} & ids.SETTINGS_ADMIN_BUTTONS
+        assert {i["id"] for i in callbacks[key]["inputs"]} & ids.ADMIN_BUTTONS
     # How a fetch started by a save ended is shown in the Save result, to anyone.
     shown = [key for key in callbacks if key.startswith(f"{ids.SETTINGS_SAVE_RESULT}.")]
     assert shown
