@@ -186,9 +186,7 @@ def test_the_settings_editor_creates_edits_renames_and_deletes_profiles(
         page.wait_for_function(
             f"() => document.querySelector('#{ids.PROFILE_EDIT_RESULT}')?.innerText"
             ".includes('default, old, stories')")
-        page.click(f"#{ids.PROFILE_EDIT_PICK}")
-        page.keyboard.type("old")
-        page.keyboard.press("Enter")
+        page.select_option(f"#{ids.PROFILE_EDIT_PICK}", "old")
         page.wait_for_function(
             f"() => document.querySelector('#{ids.PROFILE_EDIT_FIELDS['period']}').value"
             " === '7'")

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import html
 from dash.development.base_component import Component
 
 from ui import ids
@@ -56,9 +56,10 @@ def profiles_card(names: Sequence[str], chosen: str | None, values: Mapping[str,
             dbc.Row([
                 dbc.Col([html.Label("Profile", htmlFor=ids.PROFILE_EDIT_PICK,
                                     className="form-label small mb-1"),
-                         dcc.Dropdown(id=ids.PROFILE_EDIT_PICK, value=chosen, clearable=False,
-                                      options=[{"label": n, "value": n} for n in names],
-                                      placeholder="No profile yet")], md=4),
+                         # A native select: keyboard and screen readers handle it.
+                         dbc.Select(id=ids.PROFILE_EDIT_PICK, value=chosen,
+                                    options=[{"label": n, "value": n} for n in names],
+                                    placeholder="No profile yet")], md=4),
                 dbc.Col([html.Label("Name (for New, Copy and Rename)",
                                     htmlFor=ids.PROFILE_EDIT_NAME,
                                     className="form-label small mb-1"),
