@@ -100,3 +100,16 @@ def test_keyboard_focus_reaches_the_header_filter_and_download_on_report_pages(
     for control in [*HEADER_CONTROLS, *FILTER_CONTROLS, download]:
         assert control in reached, (control, reached)
     watched.page.close()
+
+
+def test_axe_finds_nothing_serious_on_the_compare_page(browser, demo_server):
+    """Two columns (the whole demo and its bugs), their table and overlaid trends."""
+    watched = open_page(browser, width=1280, height=900)
+    watched.page.goto(demo_server.url + "/compare?days=90&compare=default"
+                      "&compare=default%7Ctype%3DBug")
+    wait_for_graphs(watched.page, ["compare-trend-completed"])
+    found = Axe().run(watched.page).response["violations"]
+    blocking = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+                for v in found if v["impact"] in BLOCKING]
+    assert blocking == []
+    watched.page.close()

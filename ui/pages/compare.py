@@ -107,7 +107,7 @@ def _cell(index: int | None, row: tuple, report: Mapping | None,
                              title="Show the items behind this number")
     parts = [number]
     if tier:
-        parts.append(dbc.Badge(tier, className=f"ms-2 tier tier-{tier}"))
+        parts.append(dbc.Badge(tier, className=f"ms-2 tier tier-badge tier-{tier}"))
     parts.append(html.Div(fmt.change_text(delta, points=points), className="small text-muted"))
     return html.Td(parts)
 
