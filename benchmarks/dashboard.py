@@ -201,8 +201,9 @@ def main() -> None:
         first_start(Path(tmp), "demo, first start ever (generates and fetches the day's demo)")
         later = [first_start(Path(tmp), f"demo, later start {n + 1} (the day's cache)")
                  for n in range(args.starts)]
-    print(f"later starts: median {statistics.median(later):.1f} s to the first chart; "
-          f"load average {os.getloadavg()[0]:.1f}")
+    if later:  # --starts 0 times the first start only
+        print(f"later starts: median {statistics.median(later):.1f} s to the first chart; "
+              f"load average {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
