@@ -75,12 +75,14 @@ def profile_options(names: list[str] | tuple[str, ...]) -> list[dict[str, str]]:
 def profile_switcher(names: list[str] | tuple[str, ...]) -> Component:
     """The profile switcher (METRICS.md section 8); hidden while there is only
     ``default``."""
-    return html.Div([
+    # The flex layout sits on an inner box: Bootstrap's d-flex is !important and
+    # would override the wrapper's display:none.
+    return html.Div(html.Div([
         html.Label("Profile", htmlFor=ids.PROFILE_SELECT, className="toolbar-label mb-0"),
         dbc.Select(id=ids.PROFILE_SELECT, options=profile_options(names), value="default",
                    size="sm", className="profile-select me-3",
                    placeholder="Choose a profile"),
-    ], id=ids.PROFILE_WRAP, className="d-flex align-items-center",
+    ], className="d-flex align-items-center"), id=ids.PROFILE_WRAP,
         style=profile_wrap_style(names))
 
 

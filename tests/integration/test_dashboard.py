@@ -127,3 +127,11 @@ def test_no_comparison_with_a_previous_period_before_the_data(browser, demo_serv
     assert "after the previous period's start" in page.inner_text(velocity)
     assert "vs previous period" not in page.inner_text(f"#{ids.FLOW_CARDS}")
     page.close()
+
+
+def test_the_profile_switcher_is_hidden_while_there_is_only_the_default(browser, demo_server):
+    page = open_page(browser).page
+    page.goto(demo_server.url + "/")
+    wait_for_graphs(page, [ids.DORA_DEPLOYMENT_FREQUENCY_TREND])
+    assert page.is_hidden(f"#{ids.PROFILE_SELECT}")
+    page.close()
