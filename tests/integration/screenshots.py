@@ -2,7 +2,7 @@
 
 Starts the dashboard in demo mode (like the browser tests) and saves one full-page
 PNG per page: ``dashboard-dora.png``, ``dashboard-flow.png``,
-``dashboard-forecast.png`` and ``dashboard-settings.png``.
+``dashboard-forecast.png``, ``dashboard-settings.png`` and ``dashboard-compare.png``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from ui import ids
 
 PAGES = (("dora", ids.NAV_DORA, DORA_GRAPHS), ("flow", ids.NAV_FLOW, FLOW_GRAPHS),
          ("forecast", ids.NAV_FORECAST, FORECAST_GRAPHS), ("settings", ids.NAV_SETTINGS, []))
+COMPARE_VIEW = "/compare?days=90&compare=default&compare=default%7Ctype%3DBug"
 
 
 def main(directory: Path) -> None:
@@ -39,6 +40,11 @@ def main(directory: Path) -> None:
                 watched.page.wait_for_selector(f"#{ids.SETTINGS_LOAD_RESULT} .load-result")
             watched.page.wait_for_timeout(500)  # let alerts and transitions settle
             print(watched.shot(directory, f"dashboard-{name}"))
+        # Compare: the whole demo beside its bugs (a segment), with the department total.
+        watched.page.goto(server.url + COMPARE_VIEW)
+        wait_for_graphs(watched.page, ["compare-trend-completed"])
+        watched.page.wait_for_timeout(500)
+        print(watched.shot(directory, "dashboard-compare"))
         browser.close()
 
 
