@@ -77,7 +77,7 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         recorder = self.sim.recorder
         recorder.enter(parts.path)
-        status = 500
+        status, counted = 500, False
         try:
             body = self._read_body()
             try:
@@ -86,9 +86,13 @@ class _Handler(BaseHTTPRequestHandler):
                 LOG.exception("simulator: %s %s failed", method, parts.path)
                 reply = error(500, "Internal server error.")
             status = reply.status
+            recorder.answered(status)
+            counted = True
             self._send(reply)
         finally:
-            recorder.leave(status)
+            if not counted:
+                recorder.answered(status)
+            recorder.leave()
             LOG.debug("%s %s -> %s", method, parts.path, status)
 
     def _read_body(self) -> bytes:

@@ -66,11 +66,16 @@ class StatsRecorder:
             self._active += 1
             self._max_active = max(self._max_active, self._active)
 
-    def leave(self, status: int) -> None:
-        """The request finished with ``status``."""
+    def answered(self, status: int) -> None:
+        """The request is answered with ``status``: counted before the answer is sent,
+        so a client that has read it finds it in the stats, whatever the load."""
+        with self._lock:
+            self._statuses[status] += 1
+
+    def leave(self) -> None:
+        """The request finished (its answer sent, or the connection failed)."""
         with self._lock:
             self._active -= 1
-            self._statuses[status] += 1
 
     def snapshot(self) -> SimulatorStats:
         with self._lock:
