@@ -43,6 +43,9 @@ from ui.pages.dora import card_row
 
 STEPS = 40
 FETCH_BOUND = 60.0  # seconds from a fetch's start to its final state
+# How long a page may take to show the answer to one click (a save, a page switch)
+# on a loaded 2-core machine; Playwright's default of 5 s is a timing bet.
+ANSWER_MS = 30_000
 ACTIONS = ("refresh", "full", "cancel", "save", "page")
 FAULTS = ("none", "503", "429", "rate-limit", "slow", "outage")
 PAGES = ((ids.NAV_DORA, ids.DORA_DEPLOYMENT_FREQUENCY_TREND),
@@ -220,11 +223,11 @@ def save(tab: Tab) -> None:
     """Save the settings as they are; a fetch the save starts becomes the pending one."""
     tab.page.click(f"#{ids.NAV_SETTINGS}")
     button = tab.page.locator(f"#{ids.SETTINGS_SAVE_BUTTON}")
-    expect(button).to_be_enabled()
+    expect(button).to_be_enabled(timeout=ANSWER_MS)
     since = len(tab.watched.responses)
     note = tab.page.locator(f"#{ids.SETTINGS_SAVE_RESULT}")
     button.click()
-    expect(note).to_contain_text("Saved")
+    expect(note).to_contain_text("Saved", timeout=ANSWER_MS)
     if "Fetching" in note.inner_text():
         tab.pending = Fetch(since, time.monotonic())
     tab.page.click(f"#{ids.NAV_DORA}")
@@ -330,5 +333,6 @@ def run_soak(browser: Browser, target: Target, scratch: Path, *, seed: int) -> l
         tab.page.click(f"#{ids.NAV_DORA}")
         wait_for_graphs(tab.page, [ids.DORA_DEPLOYMENT_FREQUENCY_TREND])
         for key, value in expected.items():
-            expect(tab.page.locator(f"#{key}-value .metric-value")).to_have_text(value)
+            shown = tab.page.locator(f"#{key}-value .metric-value")
+            expect(shown).to_have_text(value, timeout=ANSWER_MS)
     return tabs
